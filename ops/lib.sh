@@ -1,0 +1,85 @@
+# Shared by ops/run and ops/test: PostgreSQL, the build environment, tools. Sourced, not run.
+set -euo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/vitrine-target}
+PG_HOST=${PG_HOST:-127.0.0.1}
+PG_ROLE=vitrine
+# Queries are checked at compile time against this database, rebuilt from migrations/.
+export VITRINE_SCHEMA_DATABASE_URL="postgres://$PG_ROLE:$PG_ROLE@$PG_HOST/vitrine_schema"
+unset DATABASE_URL
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs SQL as a PostgreSQL superuser: the local `postgres` account when we are root, else the
+# current user over TCP (trust authentication on a developer machine).
+as_superuser() {
+  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
+    su postgres -c "psql -v ON_ERROR_STOP=1 -qtAX $*"
+  else
+    psql -h "$PG_HOST" -U postgres -v ON_ERROR_STOP=1 -qtAX "$@"
+  fi
+}
+
+ensure_postgres() {
+  command -v psql >/dev/null || die "PostgreSQL is not installed: apt-get install -y postgresql"
+  if ! pg_isready -q -h "$PG_HOST"; then
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+      say "starting PostgreSQL"
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+      for _ in $(seq 1 30); do pg_isready -q -h "$PG_HOST" && break; sleep 0.5; done
+    fi
+    pg_isready -q -h "$PG_HOST" || die "PostgreSQL does not answer on $PG_HOST:5432; start it and retry"
+  fi
+  local exists
+  exists=$(as_superuser -c "\"SELECT 1 FROM pg_roles WHERE rolname = '$PG_ROLE'\"")
+  if [ "$exists" != 1 ]; then
+    say "creating the PostgreSQL role $PG_ROLE"
+    as_superuser -c "\"CREATE ROLE $PG_ROLE LOGIN PASSWORD '$PG_ROLE' CREATEDB\""
+  fi
+}
+
+# create_database NAME: creates it, owned by the vitrine role, when missing.
+create_database() {
+  local exists
+  exists=$(psql "postgres://$PG_ROLE:$PG_ROLE@$PG_HOST/postgres" -qtAX -c "SELECT 1 FROM pg_database WHERE datname = '$1'")
+  [ "$exists" = 1 ] || psql "postgres://$PG_ROLE:$PG_ROLE@$PG_HOST/postgres" -q -c "CREATE DATABASE \"$1\""
+}
+
+drop_database() {
+  psql "postgres://$PG_ROLE:$PG_ROLE@$PG_HOST/postgres" -q -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"
+}
+
+# The compile-time schema: dropped and rebuilt from migrations/ whenever they changed.
+prepare_schema_database() {
+  local stamp="$CARGO_TARGET_DIR/vitrine-schema.sha" sum
+  sum=$(cat "$REPO_ROOT"/migrations/*.sql | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] \
+     && psql "$VITRINE_SCHEMA_DATABASE_URL" -qtAX -c 'SELECT 1' >/dev/null 2>&1; then
+    return
+  fi
+  say "rebuilding the schema database from migrations/"
+  drop_database vitrine_schema
+  create_database vitrine_schema
+  for migration in "$REPO_ROOT"/migrations/*.sql; do
+    psql "$VITRINE_SCHEMA_DATABASE_URL" -q -v ON_ERROR_STOP=1 -1 -f "$migration" >/dev/null
+  done
+  mkdir -p "$CARGO_TARGET_DIR"
+  echo "$sum" > "$stamp"
+}
+
+ensure_node() {
+  command -v node >/dev/null || die "Node.js is not installed: apt-get install -y nodejs npm (Node 20 or later)"
+  command -v npm >/dev/null || die "npm is not installed: apt-get install -y npm"
+}
+
+# npm_install DIR: installs exactly the lock file's packages when they changed.
+npm_install() {
+  local dir="$1" stamp="$1/node_modules/.vitrine-lock.sha" sum
+  sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then return; fi
+  say "installing npm packages in ${dir#"$REPO_ROOT"/}"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$sum" > "$stamp"
+}

@@ -1,0 +1,29 @@
+//! Job payloads and their queues. A job is enqueued in the same transaction as the change that
+//! causes it, so either both happen or neither does.
+
+use apalis::prelude::TaskBuilder;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+
+use crate::email::EmailMessage;
+
+/// Queue names are stable strings, not Rust type names, so renaming a type never orphans jobs.
+pub const EMAIL_QUEUE: &str = "vitrine.email";
+
+/// Attempts before a job is left in the failed state for an operator to see.
+pub const MAX_ATTEMPTS: usize = 8;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendEmail {
+    pub message: EmailMessage,
+}
+
+pub async fn enqueue_email(connection: &mut PgConnection, message: EmailMessage) -> crate::Result<()> {
+    let payload = serde_json::to_vec(&SendEmail { message })
+        .map_err(|error| anyhow::anyhow!("encoding an email job: {error}"))?;
+    let task = TaskBuilder::new(payload).max_attempts(MAX_ATTEMPTS).build();
+    apalis_postgres::queries::push_tasks(connection, EMAIL_QUEUE, vec![task])
+        .await
+        .map_err(|error| anyhow::anyhow!("enqueueing an email job: {error}"))?;
+    Ok(())
+}

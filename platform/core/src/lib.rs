@@ -1,0 +1,16 @@
+//! Everything the three Vitrine binaries share: configuration, errors, the database, the
+//! domain (accounts, workspaces) with its data access, jobs and email. No HTTP lives here.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod config;
+pub mod db;
+pub mod email;
+pub mod error;
+pub mod jobs;
+pub mod rate_limit;
+pub mod telemetry;
+pub mod token;
+pub mod workspaces;
+
+pub use error::{Error, Result};

@@ -1,0 +1,68 @@
+//! The HTTP API under `/api/v1`, one `#[OpenApi]` struct per resource.
+
+pub mod auth;
+pub mod me;
+pub mod oidc;
+pub mod workspaces;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Object, OpenApiService, Tags};
+use uuid::Uuid;
+use vitrine_core::accounts::User;
+
+use crate::State;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Sign-up, sign-in, sessions, password reset
+    Auth,
+    /// The signed-in user's account
+    Account,
+    /// Workspaces (tenants), members and invitations
+    Workspaces,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename = "User")]
+pub struct UserView {
+    id: Uuid,
+    email: String,
+    full_name: String,
+    /// URL of the profile photo
+    photo: Option<String>,
+    /// Hidden from every listing
+    is_private: bool,
+    email_verified: bool,
+    is_admin: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(user: User) -> Self {
+        UserView {
+            id: user.id.0,
+            email: user.email,
+            full_name: user.full_name,
+            photo: user.photo,
+            is_private: user.is_private,
+            email_verified: user.email_verified,
+            is_admin: user.is_admin,
+            created_at: user.created_at,
+        }
+    }
+}
+
+pub type Apis = (auth::AuthApi, oidc::OidcApi, me::MeApi, workspaces::WorkspacesApi);
+
+pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
+    let apis = (
+        auth::AuthApi { state: state.clone() },
+        oidc::OidcApi { state: state.clone() },
+        me::MeApi { state: state.clone() },
+        workspaces::WorkspacesApi { state },
+    );
+    OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
+        .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")
+}

@@ -1,0 +1,180 @@
+//! "Sign in with Google": OpenID Connect authorization code flow with PKCE, state and nonce.
+//! The provider's metadata and keys are discovered at each sign-in, so key rotation needs no
+//! restart; the ID token's signature, issuer, audience, expiry and nonce are all checked.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse,
+};
+use poem::web::cookie::CookieJar;
+use poem_openapi::param::Query;
+use poem_openapi::{ApiResponse, OpenApi};
+use vitrine_core::accounts::{self, ExternalIdentity};
+use vitrine_core::config::Secret;
+
+use super::ApiTags;
+use crate::State;
+use crate::error::{ApiError, ApiResult};
+use crate::session::OIDC_STATE_COOKIE;
+
+const SIGN_IN_LIFETIME: Duration = Duration::from_secs(600);
+const PROVIDER: &str = "google";
+
+pub struct Google {
+    pub issuer: IssuerUrl,
+    pub client_id: ClientId,
+    pub client_secret: Secret,
+    pub redirect: RedirectUrl,
+    pub http: openidconnect::reqwest::Client,
+}
+
+impl Google {
+    pub fn new(issuer: &url::Url, client_id: &str, client_secret: Secret, public_url: &url::Url) -> anyhow::Result<Self> {
+        let mut redirect = public_url.clone();
+        redirect.set_path("/api/v1/auth/oidc/google/callback");
+        // Following redirects from the provider's endpoints would let it steer our requests.
+        let http = openidconnect::reqwest::ClientBuilder::new()
+            .redirect(openidconnect::reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()?;
+        Ok(Google {
+            issuer: IssuerUrl::new(issuer.as_str().trim_end_matches('/').to_owned())?,
+            client_id: ClientId::new(client_id.to_owned()),
+            client_secret,
+            redirect: RedirectUrl::from_url(redirect),
+            http,
+        })
+    }
+
+    async fn metadata(&self) -> anyhow::Result<CoreProviderMetadata> {
+        Ok(CoreProviderMetadata::discover_async(self.issuer.clone(), &self.http).await?)
+    }
+}
+
+pub struct OidcApi {
+    pub state: Arc<State>,
+}
+
+#[derive(ApiResponse)]
+pub enum Redirect {
+    /// Continue at `Location`
+    #[oai(status = 302)]
+    Found(#[oai(header = "Location")] String),
+}
+
+/// Only our own app's pages are allowed after sign-in, never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with("/app") && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        _ => "/app".to_owned(),
+    }
+}
+
+#[OpenApi(prefix_path = "/api/v1/auth/oidc/google", tag = "ApiTags::Auth")]
+impl OidcApi {
+    /// Start "Sign in with Google" (a browser navigation)
+    #[oai(path = "/start", method = "get", operation_id = "googleStart")]
+    async fn start(&self, jar: &CookieJar, next: Query<Option<String>>) -> ApiResult<Redirect> {
+        let google = self.state.google.as_ref().ok_or_else(ApiError::not_found)?;
+        let metadata = google.metadata().await.map_err(provider_unreachable)?;
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            google.client_id.clone(),
+            Some(ClientSecret::new(google.client_secret.expose().to_owned())),
+        )
+        .set_redirect_uri(google.redirect.clone());
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state, nonce) = client
+            .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+            .add_scope(Scope::new("email".into()))
+            .add_scope(Scope::new("profile".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        accounts::oidc::begin(
+            &self.state.pool,
+            PROVIDER,
+            state.secret(),
+            nonce.secret(),
+            verifier.secret(),
+            &safe_next(next.0.as_deref()),
+            SIGN_IN_LIFETIME,
+        )
+        .await?;
+        jar.add(self.state.cookies.oidc_state(state.secret(), SIGN_IN_LIFETIME));
+        Ok(Redirect::Found(url.to_string()))
+    }
+
+    /// Where Google sends the browser back
+    #[oai(path = "/callback", method = "get", operation_id = "googleCallback")]
+    async fn callback(
+        &self,
+        jar: &CookieJar,
+        code: Query<Option<String>>,
+        state: Query<Option<String>>,
+    ) -> ApiResult<Redirect> {
+        let google = self.state.google.as_ref().ok_or_else(ApiError::not_found)?;
+        let browser_state = jar.get(OIDC_STATE_COOKIE).map(|cookie| cookie.value_str().to_owned());
+        jar.add(self.state.cookies.oidc_state("", Duration::ZERO));
+        let failed = |reason: &str| {
+            tracing::warn!(reason, "Google sign-in failed");
+            Redirect::Found("/app/login?error=google_sign_in_failed".to_owned())
+        };
+        let (Some(code), Some(state)) = (code.0, state.0) else {
+            return Ok(failed("the provider sent no code"));
+        };
+        if browser_state.as_deref() != Some(state.as_str()) {
+            return Ok(failed("the state does not belong to this browser"));
+        }
+        let Some(pending) = accounts::oidc::finish(&self.state.pool, PROVIDER, &state).await? else {
+            return Ok(failed("unknown or expired state"));
+        };
+        let metadata = google.metadata().await.map_err(provider_unreachable)?;
+        let client = CoreClient::from_provider_metadata(
+            metadata,
+            google.client_id.clone(),
+            Some(ClientSecret::new(google.client_secret.expose().to_owned())),
+        )
+        .set_redirect_uri(google.redirect.clone());
+        let exchange = match client.exchange_code(AuthorizationCode::new(code)) {
+            Ok(request) => request.set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier)).request_async(&google.http).await,
+            Err(error) => return Ok(failed(&error.to_string())),
+        };
+        let response = match exchange {
+            Ok(response) => response,
+            Err(error) => return Ok(failed(&format!("token exchange: {error}"))),
+        };
+        let Some(id_token) = response.id_token() else {
+            return Ok(failed("no ID token"));
+        };
+        let claims = match id_token.claims(&client.id_token_verifier(), &Nonce::new(pending.nonce)) {
+            Ok(claims) => claims,
+            Err(error) => return Ok(failed(&format!("ID token rejected: {error}"))),
+        };
+        let full_name = claims.name().and_then(|name| name.get(None)).map(|name| name.to_string());
+        let picture = claims.picture().and_then(|picture| picture.get(None)).map(|url| url.to_string());
+        let identity = ExternalIdentity {
+            provider: PROVIDER,
+            subject: claims.subject().as_str(),
+            email: claims.email().map(|email| email.as_str()),
+            email_verified: claims.email_verified().unwrap_or(false),
+            full_name: full_name.as_deref(),
+            picture: picture.as_deref(),
+        };
+        let (_, token) = match accounts::sign_in_external(&self.state.pool, identity).await {
+            Ok(signed_in) => signed_in,
+            Err(vitrine_core::Error::Forbidden { message, .. }) => return Ok(failed(&message)),
+            Err(error) => return Err(error.into()),
+        };
+        jar.add(self.state.cookies.session(&token));
+        Ok(Redirect::Found(pending.next_path))
+    }
+}
+
+fn provider_unreachable(error: anyhow::Error) -> ApiError {
+    tracing::warn!(error = %error, "Google's OpenID metadata could not be read");
+    ApiError::from(vitrine_core::Error::Internal(error.context("the sign-in provider did not answer")))
+}

@@ -1,0 +1,53 @@
+//! The platform's configuration, from `VITRINE_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use ipnet::IpNet;
+use vitrine_core::config::{DatabaseConfig, LogConfig, PublicUrlConfig, Secret, parse_http_url};
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct PlatformConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    #[command(flatten)]
+    pub log: LogConfig,
+
+    #[command(flatten)]
+    pub public: PublicUrlConfig,
+
+    /// Address the platform listens on (the router forwards to it)
+    #[arg(long, env = "VITRINE_PLATFORM_ADDR", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Folder of the built frontend, served under /app
+    #[arg(long, env = "VITRINE_FRONTEND_DIR", default_value = "frontend/dist")]
+    pub frontend_dir: PathBuf,
+
+    /// Peers whose X-Forwarded-* headers are believed (the router's addresses), comma-separated
+    #[arg(long, env = "VITRINE_TRUSTED_PROXIES", value_delimiter = ',',
+          default_value = "127.0.0.1/32,::1/128")]
+    pub trusted_proxies: Vec<IpNet>,
+
+    #[command(flatten)]
+    pub google: GoogleConfig,
+}
+
+/// Sign-in with Google. Without a client id the button is hidden and the endpoints answer 404.
+#[derive(Clone, Debug, clap::Args)]
+pub struct GoogleConfig {
+    /// OpenID issuer for "Sign in with Google"
+    #[arg(long, env = "VITRINE_GOOGLE_ISSUER_URL", default_value = "https://accounts.google.com",
+          value_parser = parse_http_url)]
+    pub google_issuer_url: url::Url,
+
+    /// OAuth client id of the Google app (enables Google sign-in)
+    #[arg(long, env = "VITRINE_GOOGLE_CLIENT_ID", requires = "google_client_secret")]
+    pub google_client_id: Option<String>,
+
+    /// OAuth client secret of the Google app
+    #[arg(long, env = "VITRINE_GOOGLE_CLIENT_SECRET", hide_env_values = true,
+          requires = "google_client_id")]
+    pub google_client_secret: Option<Secret>,
+}

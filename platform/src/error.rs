@@ -1,0 +1,127 @@
+//! Where errors become HTTP: the one error body, the statuses, and the same body for errors
+//! raised by the framework itself (unparsable parameters, unknown routes).
+
+use poem::http::StatusCode;
+use poem::{IntoResponse, Response};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object};
+use vitrine_core::Error;
+
+#[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable reason, e.g. `email_taken`
+    pub code: String,
+    /// A sentence for people
+    pub message: String,
+    /// JSON path of the offending input, when one field is at fault
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, ApiResponse)]
+pub enum ApiError {
+    /// The request could not be read
+    #[oai(status = 400)]
+    BadRequest(Json<ErrorBody>),
+    /// Sign in first, or the credentials are wrong
+    #[oai(status = 401)]
+    Unauthorized(Json<ErrorBody>),
+    /// Not allowed
+    #[oai(status = 403)]
+    Forbidden(Json<ErrorBody>),
+    /// No such resource (or not yours)
+    #[oai(status = 404)]
+    NotFound(Json<ErrorBody>),
+    /// Clashes with the current state
+    #[oai(status = 409)]
+    Conflict(Json<ErrorBody>),
+    /// A value breaks a rule
+    #[oai(status = 422)]
+    Unprocessable(Json<ErrorBody>),
+    /// Too many attempts
+    #[oai(status = 429)]
+    TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
+    /// Something failed on our side
+    #[oai(status = 500)]
+    Internal(Json<ErrorBody>),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+fn body(code: &str, message: impl Into<String>, field: Option<String>) -> Json<ErrorBody> {
+    Json(ErrorBody { error: ErrorDetail { code: code.to_owned(), message: message.into(), field } })
+}
+
+impl ApiError {
+    pub fn bad_request(code: &str, message: impl Into<String>, field: Option<String>) -> Self {
+        ApiError::BadRequest(body(code, message, field))
+    }
+
+    pub fn unprocessable(code: &str, message: impl Into<String>, field: Option<String>) -> Self {
+        ApiError::Unprocessable(body(code, message, field))
+    }
+
+    pub fn not_found() -> Self {
+        ApiError::NotFound(body("not_found", "not found", None))
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Invalid { field, code, message } => ApiError::Unprocessable(body(code, message, Some(field))),
+            Error::Unauthenticated { code, message, field } => ApiError::Unauthorized(body(code, message, field)),
+            Error::Forbidden { code, message } => ApiError::Forbidden(body(code, message, None)),
+            Error::NotFound => ApiError::not_found(),
+            Error::Conflict { code, message, field } => ApiError::Conflict(body(code, message, field)),
+            Error::RateLimited { retry_after } => ApiError::TooManyRequests(
+                body("rate_limited", format!("too many attempts; retry in {} s", retry_after.as_secs()), None),
+                retry_after.as_secs(),
+            ),
+            Error::Database(error) => internal(&error),
+            Error::Internal(error) => internal(&*error),
+        }
+    }
+}
+
+/// Unexpected failures are logged with their cause and answered without it.
+fn internal(error: &dyn std::fmt::Display) -> ApiError {
+    tracing::error!(error = %error, "request failed");
+    ApiError::Internal(body("internal", "something went wrong on our side; try again", None))
+}
+
+/// Gives errors raised outside our handlers (bad path parameters, wrong content type, unknown
+/// routes, methods) the one error body.
+pub async fn framework_error_to_body(error: poem::Error) -> Response {
+    if error.is_from_response() {
+        return error.into_response();
+    }
+    let status = error.status();
+    let (code, field) = if let Some(parameter) = error.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        ("invalid_parameter", Some(parameter.name.to_owned()))
+    } else {
+        let code = match status {
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            status if status.is_server_error() => "internal",
+            _ => "bad_request",
+        };
+        (code, None)
+    };
+    let message = if status.is_server_error() {
+        tracing::error!(error = %error, "request failed");
+        "something went wrong on our side; try again".to_owned()
+    } else {
+        error.to_string()
+    };
+    let (status, code) = if code == "invalid_parameter" { (StatusCode::BAD_REQUEST, code) } else { (status, code) };
+    poem::web::Json(ErrorBody { error: ErrorDetail { code: code.to_owned(), message, field } })
+        .with_status(status)
+        .into_response()
+}

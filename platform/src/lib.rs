@@ -1,0 +1,121 @@
+//! Vitrine's HTTP service. `Application::build` binds the listener (port 0 in tests) and
+//! returns before serving, so callers learn the port first.
+#![forbid(unsafe_code)]
+
+pub mod api;
+mod client;
+pub mod config;
+pub mod error;
+mod frontend;
+mod observability;
+pub mod payload;
+mod session;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use poem::listener::{Acceptor, AcceptorExt, Listener, TcpListener};
+use poem::middleware::CookieJarManager;
+use poem::{EndpointExt, Route, Server};
+use sqlx::PgPool;
+use vitrine_core::email::Links;
+
+use crate::client::ClientPolicy;
+use crate::config::PlatformConfig;
+use crate::session::CookiePolicy;
+
+/// What every request handler shares.
+pub struct State {
+    pub pool: PgPool,
+    pub links: Links,
+    pub cookies: CookiePolicy,
+    pub google: Option<api::oidc::Google>,
+}
+
+pub struct Application {
+    port: u16,
+    acceptor: poem::listener::BoxAcceptor,
+    app: poem::endpoint::BoxEndpoint<'static>,
+}
+
+impl Application {
+    pub async fn build(config: PlatformConfig) -> anyhow::Result<Self> {
+        let pool = vitrine_core::db::connect(&config.database).await?;
+        Self::build_with_pool(config, pool).await
+    }
+
+    pub async fn build_with_pool(config: PlatformConfig, pool: PgPool) -> anyhow::Result<Self> {
+        let google = match (&config.google.google_client_id, &config.google.google_client_secret) {
+            (Some(id), Some(secret)) => Some(
+                api::oidc::Google::new(&config.google.google_issuer_url, id, secret.clone(), &config.public.public_url)
+                    .context("configuring Google sign-in")?,
+            ),
+            _ => None,
+        };
+        let state = Arc::new(State {
+            pool: pool.clone(),
+            links: Links::new(config.public.public_url.clone()),
+            cookies: CookiePolicy { secure: config.public.public_url.scheme() == "https" },
+            google,
+        });
+        let client_policy = Arc::new(ClientPolicy {
+            trusted_proxies: config.trusted_proxies.clone(),
+            public_origin: config.public.public_url.origin().ascii_serialization(),
+        });
+        let api = api::service(state.clone());
+        let observability = observability::Observability::new(pool);
+        let app = Route::new()
+            .at("/api/openapi.json", api.spec_endpoint())
+            .nest("/api/docs", api.swagger_ui())
+            .at("/healthz", poem::get(observability::healthz))
+            .at("/readyz", poem::get(observability::readyz))
+            .at("/metrics", poem::get(observability::render_metrics))
+            .nest("/app", frontend::endpoint(&config.frontend_dir))
+            .at("/", poem::get(frontend::to_app))
+            .nest("/", api)
+            .data(state)
+            .data(observability.clone())
+            .with(CookieJarManager::new())
+            .around(move |next, request| client::middleware(next, request, client_policy.clone()))
+            .catch_all_error(error::framework_error_to_body)
+            .around(move |next, request| observability::middleware(next, request, observability.clone()))
+            .boxed();
+        let acceptor = TcpListener::bind(config.listen)
+            .into_acceptor()
+            .await
+            .with_context(|| format!("cannot listen on {} (VITRINE_PLATFORM_ADDR)", config.listen))?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|address| address.as_socket_addr().map(|socket| socket.port()))
+            .context("the listener has no address")?;
+        Ok(Application { port, acceptor: acceptor.boxed(), app })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(self.app, shutdown, Some(Duration::from_secs(10)))
+            .await
+    }
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi_spec() -> String {
+    // The spec describes types only; no handler runs, so a pool that never connects suffices.
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .connect_lazy("postgres://localhost/unused")
+        .expect("a constant URL parses");
+    let state = Arc::new(State {
+        pool,
+        links: Links::new(url::Url::parse("http://localhost").expect("a constant URL parses")),
+        cookies: CookiePolicy { secure: false },
+        google: None,
+    });
+    api::service(state).spec()
+}

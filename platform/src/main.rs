@@ -1,0 +1,94 @@
+#![forbid(unsafe_code)]
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use vitrine_platform::Application;
+use vitrine_platform::config::PlatformConfig;
+
+/// Vitrine's HTTP service: the dashboard and partner API, public pages and the web app.
+#[derive(Parser)]
+#[command(name = "platform", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    config: PlatformConfig,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve HTTP (the default)
+    Serve,
+    /// Apply database migrations and set up the job queue, then exit
+    Migrate,
+    /// Print the OpenAPI document
+    Openapi,
+    /// Operator tasks
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create a user (with a personal workspace) without going through email
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "Operator")]
+        full_name: String,
+        /// Mark the email as verified
+        #[arg(long)]
+        verified: bool,
+        /// Make the user an operator (admin)
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Dependencies compile in both rustls providers; name the one to use before any TLS.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cli: Cli = vitrine_core::config::parse();
+    vitrine_core::telemetry::init_logging(&cli.config.log)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let application = Application::build(cli.config).await?;
+            tracing::info!(port = application.port(), "platform listening");
+            application.run_until(shutdown_signal()).await.context("serving HTTP")?;
+        }
+        Command::Migrate => {
+            let pool = vitrine_core::db::connect(&cli.config.database).await?;
+            vitrine_core::db::migrate(&pool).await?;
+            tracing::info!("migrations applied");
+        }
+        Command::Openapi => println!("{}", vitrine_platform::openapi_spec()),
+        Command::Admin(Admin::CreateUser { email, password, full_name, verified, admin }) => {
+            let pool = vitrine_core::db::connect(&cli.config.database).await?;
+            let user = vitrine_core::accounts::create_by_operator(&pool, &email, &password, &full_name, verified, admin)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            println!("created user {} ({})", user.email, user.id.0);
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing a SIGTERM handler only fails outside a Tokio runtime");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("shutting down");
+}
