@@ -1,1 +1,137 @@
-fn main() {}
+#![forbid(unsafe_code)]
+
+mod config;
+mod jobs;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use apalis::layers::WorkerBuilderExt;
+use apalis::layers::retry::RetryPolicy;
+use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
+use apalis::layers::retry::HasherRng;
+use apalis::prelude::{Monitor, WorkerBuilder};
+use apalis_postgres::{Config, PostgresStorage};
+use poem::listener::TcpListener;
+use poem::web::Data;
+use poem::{EndpointExt, IntoResponse, Response, Route, Server, handler};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use sqlx::PgPool;
+use vitrine_core::jobs::{EMAIL_QUEUE, MAX_ATTEMPTS, SendEmail};
+use vitrine_core::telemetry::Metrics;
+
+use crate::config::WorkerConfig;
+use crate::jobs::email::Mailer;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabels {
+    queue: String,
+    outcome: String,
+}
+
+/// Job outcomes, for `/metrics`.
+#[derive(Clone)]
+pub struct Counters {
+    jobs: Family<JobLabels, Counter>,
+}
+
+impl Counters {
+    pub fn record(&self, queue: &str, succeeded: bool) {
+        let outcome = if succeeded { "succeeded" } else { "failed" };
+        self.jobs.get_or_create(&JobLabels { queue: queue.to_owned(), outcome: outcome.to_owned() }).inc();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Dependencies compile in both rustls providers; name the one to use before any TLS.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config: WorkerConfig = vitrine_core::config::parse();
+    vitrine_core::telemetry::init_logging(&config.log)?;
+    let pool = vitrine_core::db::connect(&config.database).await?;
+    let mailer = match &config.smtp_url {
+        Some(url) => Mailer::smtp(url.expose(), config.email_from.clone())?,
+        None => Mailer::outbox(config.outbox_dir.clone(), config.email_from.clone())?,
+    };
+    let metrics = Metrics::with_prefix("vitrine_worker");
+    let counters = Counters { jobs: Family::default() };
+    metrics.register("jobs", "Jobs run, by queue and outcome", counters.jobs.clone());
+
+    let name = config.name();
+    tracing::info!(worker.name = %name, "worker starting");
+    let health = serve_health(&config, pool.clone(), metrics).await?;
+
+    let queue_config = |queue: &str| {
+        Config::default().queue(queue).heartbeat_interval(config.heartbeat()).missed_heartbeats(3)
+    };
+    let retry_base = config.retry_base();
+    let email_storage = PostgresStorage::<SendEmail>::new(&pool).with_config(queue_config(EMAIL_QUEUE));
+    let monitor = Monitor::new().shutdown_timeout(Duration::from_secs(30)).register(move |_restarts| {
+        let backoff = ExponentialBackoffMaker::new(retry_base, retry_base * 512, 0.5, HasherRng::default())
+            .expect("the maximum delay is larger than the minimum")
+            .make_backoff();
+        WorkerBuilder::new(format!("{name}.email"))
+            .backend(email_storage.clone().with_pubsub())
+            .data(mailer.clone())
+            .data(counters.clone())
+            .retry(RetryPolicy::retries(MAX_ATTEMPTS - 1).with_backoff(backoff))
+            .build(jobs::email::send)
+    });
+    let result = monitor.run_with_signal(async {
+        shutdown_signal().await;
+        Ok(())
+    });
+    result.await.context("running the job workers")?;
+    health.abort();
+    tracing::info!("worker stopped");
+    Ok(())
+}
+
+async fn serve_health(config: &WorkerConfig, pool: PgPool, metrics: Metrics) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let app = Route::new()
+        .at("/healthz", poem::get(healthz))
+        .at("/readyz", poem::get(readyz))
+        .at("/metrics", poem::get(render_metrics))
+        .data(pool)
+        .data(metrics);
+    let listener = TcpListener::bind(config.listen);
+    let server = Server::new(listener);
+    let address = config.listen;
+    Ok(tokio::spawn(async move {
+        if let Err(error) = server.run(app).await {
+            tracing::error!(%error, %address, "the health endpoint stopped (VITRINE_WORKER_ADDR)");
+        }
+    }))
+}
+
+#[handler]
+fn healthz() -> &'static str {
+    "ok"
+}
+
+#[handler]
+async fn readyz(pool: Data<&PgPool>) -> Response {
+    if vitrine_core::db::is_reachable(&pool).await {
+        "ready".into_response()
+    } else {
+        "database unreachable".with_status(poem::http::StatusCode::SERVICE_UNAVAILABLE).into_response()
+    }
+}
+
+#[handler]
+fn render_metrics(metrics: Data<&Metrics>) -> Response {
+    metrics.render().with_content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").into_response()
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing a SIGTERM handler only fails outside a Tokio runtime");
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("shutting down: finishing jobs in flight");
+}

@@ -36,13 +36,3 @@ pub async fn hit(pool: &PgPool, key: &str, limit: Limit) -> Result<()> {
     }
     Ok(())
 }
-
-/// Drops windows that ended; the worker's housekeeping calls it.
-pub async fn forget_expired(pool: &PgPool, older_than: Duration) -> Result<u64> {
-    let cutoff = Utc::now() - chrono::Duration::from_std(older_than).unwrap_or_default();
-    let deleted = sqlx::query!("DELETE FROM rate_limits WHERE window_start < $1", cutoff)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    Ok(deleted)
-}

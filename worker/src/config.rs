@@ -1,0 +1,71 @@
+//! The worker's configuration, from `VITRINE_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use vitrine_core::config::{DatabaseConfig, LogConfig, Secret};
+
+/// Vitrine's background worker: sends email and runs every slow or scheduled job.
+#[derive(Clone, Debug, clap::Parser)]
+#[command(name = "worker", version)]
+pub struct WorkerConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    #[command(flatten)]
+    pub log: LogConfig,
+
+    /// Name of this worker process; must differ between replicas (default: host, pid and a random part)
+    #[arg(long, env = "VITRINE_WORKER_NAME")]
+    pub worker_name: Option<String>,
+
+    /// Address for /healthz, /readyz and /metrics
+    #[arg(long, env = "VITRINE_WORKER_ADDR", default_value = "127.0.0.1:3001")]
+    pub listen: SocketAddr,
+
+    /// SMTP server for outgoing email, e.g. smtp://user:pass@host:587?tls=required; unset writes .eml files to the outbox
+    #[arg(long, env = "VITRINE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// Folder for outgoing email when no SMTP server is set
+    #[arg(long, env = "VITRINE_OUTBOX_DIR", default_value = "var/outbox")]
+    pub outbox_dir: PathBuf,
+
+    /// Sender of every email
+    #[arg(long, env = "VITRINE_EMAIL_FROM", default_value = "Vitrine <no-reply@vitrine.localhost>")]
+    pub email_from: lettre::message::Mailbox,
+
+    /// Seconds between heartbeats; a worker silent for three is presumed dead and its jobs run again
+    #[arg(long, env = "VITRINE_WORKER_HEARTBEAT_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub heartbeat_seconds: u64,
+
+    /// First retry delay of a failing job in milliseconds; each further retry waits twice as long
+    #[arg(long, env = "VITRINE_JOB_RETRY_BASE_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub retry_base_ms: u64,
+}
+
+impl WorkerConfig {
+    pub fn heartbeat(&self) -> Duration {
+        Duration::from_secs(self.heartbeat_seconds)
+    }
+
+    pub fn retry_base(&self) -> Duration {
+        Duration::from_millis(self.retry_base_ms)
+    }
+
+    pub fn name(&self) -> String {
+        self.worker_name.clone().unwrap_or_else(|| {
+            let host = std::env::var("HOSTNAME")
+                .ok()
+                .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+                .map(|host| host.trim().to_owned())
+                .filter(|host| !host.is_empty())
+                .unwrap_or_else(|| "host".into());
+            let random = &vitrine_core::token::generate()[..6];
+            format!("{host}-{}-{random}", std::process::id())
+        })
+    }
+}

@@ -1,0 +1,3 @@
+//! One idempotent handler per job kind, each on its own named queue.
+
+pub mod email;
