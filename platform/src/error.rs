@@ -100,7 +100,8 @@ pub async fn framework_error_to_body(error: poem::Error) -> Response {
     if error.is_from_response() {
         return error.into_response();
     }
-    let status = error.status();
+    // A malformed id in a path names no resource: the same 404 as an id that does not exist.
+    let status = if error.is::<poem_openapi::error::ParsePathError>() { StatusCode::NOT_FOUND } else { error.status() };
     let (code, field) = if let Some(parameter) = error.downcast_ref::<poem_openapi::error::ParseParamError>() {
         ("invalid_parameter", Some(parameter.name.to_owned()))
     } else {

@@ -65,7 +65,8 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         if let Some(missing) = between(&message, "missing field `", "`") {
             ApiError::unprocessable("missing_field", format!("`{missing}` is required"), Some(join(missing)))
         } else if let Some(unknown) = between(&message, "unknown field `", "`") {
-            ApiError::unprocessable("unknown_field", format!("`{unknown}` is not a field of this request"), Some(join(unknown)))
+            // The path already ends at the unknown key.
+            ApiError::unprocessable("unknown_field", format!("`{unknown}` is not a field of this request"), Some(path))
         } else {
             let field = if path == "." { None } else { Some(path) };
             let message = message.split(" at line ").next().unwrap_or(&message).to_owned();

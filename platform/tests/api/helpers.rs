@@ -1,0 +1,163 @@
+use clap::Parser;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+use vitrine_platform::Application;
+use vitrine_platform::config::PlatformConfig;
+use vitrine_testing::{TestDatabase, token_in};
+
+pub const PUBLIC_URL: &str = "http://vitrine.test";
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    config: PlatformConfig,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts the platform with extra command-line settings (which win over the environment).
+    pub async fn spawn_with(extra: &[&str]) -> TestApp {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let db = TestDatabase::create().await;
+        let mut arguments = vec![
+            "platform".to_owned(),
+            format!("--database-url={}", db.url),
+            "--listen=127.0.0.1:0".to_owned(),
+            "--frontend-dir=../frontend/dist".to_owned(),
+        ];
+        if !extra.iter().any(|argument| argument.starts_with("--public-url")) {
+            arguments.push(format!("--public-url={PUBLIC_URL}"));
+        }
+        arguments.extend(extra.iter().map(|argument| argument.to_string()));
+        let config = Cli::try_parse_from(arguments).expect("test configuration parses").config;
+        let application = Application::build_with_pool(config, db.pool.clone()).await.expect("the app builds");
+        let base = format!("http://127.0.0.1:{}", application.port());
+        tokio::spawn(application.run_until(std::future::pending()));
+        TestApp { base, db }
+    }
+
+    /// A new browser: its own cookie jar, sending our `Origin` like the app's own pages do.
+    pub fn browser(&self) -> Browser {
+        self.browser_from(PUBLIC_URL)
+    }
+
+    pub fn browser_from(&self, origin: &str) -> Browser {
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", origin.parse().expect("a valid header"));
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("a client builds");
+        Browser { client, base: self.base.clone() }
+    }
+
+    /// Signs up, confirms the email and signs in: a ready user in their own browser.
+    pub async fn signed_in(&self, email: &str, full_name: &str) -> (Browser, Value) {
+        let browser = self.browser();
+        let reply = browser.post("/api/v1/auth/signup", json!({ "email": email, "password": PASSWORD, "full_name": full_name })).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        let token = token_in(&self.db.last_email(email).await.text);
+        browser.post("/api/v1/auth/verify-email", json!({ "token": token })).await.expect(200);
+        let login = browser.post("/api/v1/auth/login", json!({ "email": email, "password": PASSWORD })).await.expect(200);
+        (browser, login.body)
+    }
+
+    pub async fn personal_workspace(&self, browser: &Browser) -> Value {
+        let list = browser.get("/api/v1/workspaces").await.expect(200);
+        list.body[0].clone()
+    }
+}
+
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Reply {
+        assert_eq!(self.status, status, "unexpected answer: {}", self.body);
+        self
+    }
+
+    /// Checks the one error body: status, code and (when given) the field named.
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, code: &str, field: Option<&str>) {
+        assert_eq!(self.status, status, "unexpected answer: {}", self.body);
+        assert_eq!(self.body["error"]["code"], code, "unexpected error: {}", self.body);
+        assert!(self.body["error"]["message"].as_str().is_some_and(|message| !message.is_empty()), "{}", self.body);
+        if let Some(field) = field {
+            assert_eq!(self.body["error"]["field"], field, "unexpected field: {}", self.body);
+        }
+    }
+}
+
+impl Browser {
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("a body");
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Reply { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(self.client.get(format!("{}{path}", self.base))).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(self.client.post(format!("{}{path}", self.base)).json(&body)).await
+    }
+
+    pub async fn post_empty(&self, path: &str) -> Reply {
+        self.send(self.client.post(format!("{}{path}", self.base))).await
+    }
+
+    /// A body sent as it is, with a JSON content type.
+    pub async fn post_raw(&self, path: &str, body: &'static str) -> Reply {
+        self.send(self.client.post(format!("{}{path}", self.base)).header("content-type", "application/json").body(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        self.send(self.client.patch(format!("{}{path}", self.base)).json(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(self.client.delete(format!("{}{path}", self.base))).await
+    }
+
+    pub async fn delete_with(&self, path: &str, body: Value) -> Reply {
+        self.send(self.client.delete(format!("{}{path}", self.base)).json(&body)).await
+    }
+}
+
+/// Row counts of everything a request could store, to show a refused request stored nothing.
+pub async fn stored(db: &TestDatabase) -> [i64; 6] {
+    [
+        db.count("users").await,
+        db.count("workspaces").await,
+        db.count("workspace_members").await,
+        db.count("invitations").await,
+        db.count("user_tokens").await,
+        db.count("apalis.jobs").await,
+    ]
+}

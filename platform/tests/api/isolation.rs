@@ -1,0 +1,81 @@
+//! Tenants never see each other: every workspace resource answers 404 to an outsider, exactly
+//! as for a resource that does not exist, and nothing changes.
+
+use serde_json::json;
+use vitrine_testing::token_in;
+
+use crate::helpers::{TestApp, stored};
+
+#[tokio::test]
+async fn another_tenants_user_gets_404_on_every_workspace_resource() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let (eve, _) = app.signed_in("eve@example.com", "Eve").await;
+    let (bob, _) = app.signed_in("bob@example.com", "Bob").await;
+    let id = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
+    let invitation = ann
+        .post(&format!("/api/v1/workspaces/{id}/invitations"), json!({ "email": "carol@example.com", "role": "viewer" }))
+        .await
+        .expect(201);
+    let invitation_id = invitation.body["id"].as_str().unwrap().to_owned();
+    ann.post(&format!("/api/v1/workspaces/{id}/invitations"), json!({ "email": "bob@example.com", "role": "editor" }))
+        .await
+        .expect(201);
+    bob.post("/api/v1/invitations/accept", json!({ "token": token_in(&app.db.last_email("bob@example.com").await.text) }))
+        .await
+        .expect(200);
+    let members = ann.get(&format!("/api/v1/workspaces/{id}/members")).await.body;
+    let bob_id = members.as_array().unwrap().iter().find(|member| member["email"] == "bob@example.com").unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let before = stored(&app.db).await;
+    let workspace = format!("/api/v1/workspaces/{id}");
+    let replies = [
+        eve.get(&workspace).await,
+        eve.patch(&workspace, json!({ "name": "Eve's now" })).await,
+        eve.get(&format!("{workspace}/members")).await,
+        eve.patch(&format!("{workspace}/members/{bob_id}"), json!({ "role": "viewer" })).await,
+        eve.delete(&format!("{workspace}/members/{bob_id}")).await,
+        eve.get(&format!("{workspace}/invitations")).await,
+        eve.post(&format!("{workspace}/invitations"), json!({ "email": "eve2@example.com", "role": "owner" })).await,
+        eve.delete(&format!("{workspace}/invitations/{invitation_id}")).await,
+    ];
+    for reply in replies {
+        reply.expect_error(404, "not_found", None);
+        assert!(!reply.body.to_string().contains("Ann"), "no data of the other tenant leaks: {}", reply.body);
+    }
+    let listed = eve.get("/api/v1/workspaces").await.expect(200);
+    assert_eq!(listed.body.as_array().unwrap().len(), 1);
+    assert_ne!(listed.body[0]["id"], id.as_str());
+    assert_eq!(stored(&app.db).await, before);
+
+    // The same answer as for a workspace that does not exist.
+    let missing = eve.get(&format!("/api/v1/workspaces/{}", uuid::Uuid::new_v4())).await;
+    missing.expect_error(404, "not_found", None);
+}
+
+#[tokio::test]
+async fn an_outsider_cannot_use_anothers_invitation_id_or_remove_members_through_their_own_workspace() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let (eve, _) = app.signed_in("eve@example.com", "Eve").await;
+    let ann_workspace = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
+    let eve_workspace = app.personal_workspace(&eve).await["id"].as_str().unwrap().to_owned();
+    let invitation = ann
+        .post(&format!("/api/v1/workspaces/{ann_workspace}/invitations"), json!({ "email": "carol@example.com", "role": "viewer" }))
+        .await
+        .expect(201);
+    let invitation_id = invitation.body["id"].as_str().unwrap();
+    let ann_id = ann.get("/api/v1/me").await.body["id"].as_str().unwrap().to_owned();
+
+    // Eve owns her workspace, but Ann's invitation and membership are not in it.
+    eve.delete(&format!("/api/v1/workspaces/{eve_workspace}/invitations/{invitation_id}")).await.expect_error(404, "not_found", None);
+    eve.delete(&format!("/api/v1/workspaces/{eve_workspace}/members/{ann_id}")).await.expect_error(404, "not_found", None);
+    eve.patch(&format!("/api/v1/workspaces/{eve_workspace}/members/{ann_id}"), json!({ "role": "viewer" }))
+        .await
+        .expect_error(404, "not_found", None);
+    assert_eq!(ann.get(&format!("/api/v1/workspaces/{ann_workspace}/invitations")).await.body.as_array().unwrap().len(), 1);
+    assert_eq!(ann.get(&format!("/api/v1/workspaces/{ann_workspace}")).await.body["role"], "owner");
+}

@@ -1,0 +1,11 @@
+//! The platform's API tests: the real application on a free port, a fresh database per test,
+//! and HTTP clients that behave like separate browsers.
+
+mod helpers;
+
+mod accounts;
+mod isolation;
+mod oidc;
+mod password_reset;
+mod surface;
+mod workspaces;
