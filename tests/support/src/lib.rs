@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod database;
+pub mod mail;
 pub mod openid;
 pub mod smtp;
 

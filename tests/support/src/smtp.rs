@@ -27,6 +27,7 @@ pub struct SmtpServer {
     received: Arc<Mutex<Vec<ReceivedMail>>>,
     behaviour: Arc<Mutex<Behaviour>>,
     hung: Arc<Mutex<usize>>,
+    refused: Arc<Mutex<usize>>,
 }
 
 impl SmtpServer {
@@ -37,6 +38,7 @@ impl SmtpServer {
             received: Arc::default(),
             behaviour: Arc::new(Mutex::new(behaviour)),
             hung: Arc::default(),
+            refused: Arc::default(),
         };
         let accepting = server.clone();
         tokio::spawn(async move {
@@ -65,6 +67,11 @@ impl SmtpServer {
         *self.hung.lock().expect("not poisoned")
     }
 
+    /// How many recipients were refused.
+    pub fn refused_recipients(&self) -> usize {
+        *self.refused.lock().expect("not poisoned")
+    }
+
     async fn serve(&self, stream: tokio::net::TcpStream) {
         let (reader, mut writer) = stream.into_split();
         let mut lines = BufReader::new(reader).lines();
@@ -82,7 +89,10 @@ impl SmtpServer {
                     recipients.clear();
                     b"250 OK\r\n"
                 }
-                "RCPT" if behaviour == Behaviour::RejectRecipients => b"550 no such user here\r\n",
+                "RCPT" if behaviour == Behaviour::RejectRecipients => {
+                    *self.refused.lock().expect("not poisoned") += 1;
+                    b"550 no such user here\r\n"
+                }
                 "RCPT" => {
                     let address = line.split(['<', '>']).nth(1).unwrap_or_default().to_owned();
                     recipients.push(address);

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real `platform`, `worker` and `tenant-router` binaries as processes,
+//! against a fresh database each. `cargo build` must have built the binaries first (ops/test
+//! does).
+
+mod config;
+mod processes;
+mod router;
+mod stack;
+mod worker;

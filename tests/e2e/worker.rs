@@ -1,0 +1,132 @@
+//! The worker delivers every email: after a crash mid-send, and through failures with retries,
+//! keeping a job that keeps failing.
+
+use std::time::Duration;
+
+use vitrine_core::email::EmailMessage;
+use vitrine_core::jobs::{EMAIL_QUEUE, MAX_ATTEMPTS};
+use vitrine_testing::smtp::{Behaviour, SmtpServer};
+use vitrine_testing::{TestDatabase, eventually};
+
+use crate::processes::{Process, free_port, wait_ready};
+
+fn start_worker(db: &TestDatabase, smtp: &SmtpServer) -> (Process, String) {
+    let address = format!("127.0.0.1:{}", free_port());
+    let worker = Process::start(
+        "worker",
+        &[
+            ("VITRINE_DATABASE_URL", db.url.clone()),
+            ("VITRINE_SMTP_URL", smtp.url()),
+            ("VITRINE_WORKER_ADDR", address.clone()),
+            ("VITRINE_WORKER_HEARTBEAT_SECONDS", "1".into()),
+            ("VITRINE_JOB_RETRY_BASE_MS", "20".into()),
+        ],
+    );
+    (worker, format!("http://{address}"))
+}
+
+async fn enqueue(db: &TestDatabase, to: &str) {
+    let message = EmailMessage {
+        to: to.into(),
+        subject: "Confirm your email".into(),
+        text: "Open http://vitrine.test/app/verify-email?token=abc".into(),
+        html: "<p>Open <a href=\"http://vitrine.test/app/verify-email?token=abc\">this</a></p>".into(),
+    };
+    let mut connection = db.pool.acquire().await.unwrap();
+    vitrine_core::jobs::enqueue_email(&mut connection, message).await.unwrap();
+}
+
+async fn job_state(db: &TestDatabase) -> (String, i32) {
+    sqlx::query_as("SELECT status, attempts FROM apalis.jobs WHERE job_type = $1")
+        .bind(EMAIL_QUEUE)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_email_reaches_the_smtp_server_with_text_and_html() {
+    let db = TestDatabase::create().await;
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let (_worker, health) = start_worker(&db, &smtp);
+    wait_ready(&format!("{health}/readyz")).await;
+    enqueue(&db, "ann@example.com").await;
+    let mail = eventually(Duration::from_secs(20), "the email", || async { smtp.received().pop() }).await;
+    assert_eq!(mail.recipients, ["ann@example.com"]);
+    assert!(mail.data.contains("Subject: Confirm your email"), "{}", mail.data);
+    assert!(mail.data.contains("multipart/alternative"), "{}", mail.data);
+    assert!(mail.data.contains("text/plain") && mail.data.contains("text/html"), "{}", mail.data);
+    eventually(Duration::from_secs(10), "the job to be done", || async { (job_state(&db).await.0 == "Done").then_some(()) }).await;
+    let metrics = reqwest::get(format!("{health}/metrics")).await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("vitrine_worker_jobs_total{queue=\"email\",outcome=\"succeeded\"} 1"), "{metrics}");
+}
+
+#[tokio::test]
+async fn a_worker_killed_while_sending_loses_no_email() {
+    let db = TestDatabase::create().await;
+    let smtp = SmtpServer::start(Behaviour::HangAfterData).await;
+    let (worker, health) = start_worker(&db, &smtp);
+    wait_ready(&format!("{health}/readyz")).await;
+    enqueue(&db, "ann@example.com").await;
+    eventually(Duration::from_secs(20), "the worker to be mid-send", || async { (smtp.hung_messages() == 1).then_some(()) }).await;
+
+    worker.kill().await;
+    assert!(smtp.received().is_empty());
+    assert_eq!(job_state(&db).await.0, "Running", "the job was taken and not finished");
+
+    smtp.set_behaviour(Behaviour::Accept);
+    let (_restarted, health) = start_worker(&db, &smtp);
+    wait_ready(&format!("{health}/readyz")).await;
+    let mail = eventually(Duration::from_secs(30), "the email after the restart", || async { smtp.received().pop() }).await;
+    assert_eq!(mail.recipients, ["ann@example.com"]);
+    eventually(Duration::from_secs(10), "the job to be done", || async { (job_state(&db).await.0 == "Done").then_some(()) }).await;
+}
+
+#[tokio::test]
+async fn a_job_that_keeps_failing_is_retried_then_kept_as_failed() {
+    let db = TestDatabase::create().await;
+    let smtp = SmtpServer::start(Behaviour::RejectRecipients).await;
+    let (_worker, health) = start_worker(&db, &smtp);
+    wait_ready(&format!("{health}/readyz")).await;
+    enqueue(&db, "nobody@example.com").await;
+    let (status, attempts) = eventually(Duration::from_secs(60), "the job to give up", || async {
+        let state = job_state(&db).await;
+        (state.0 == "Failed" && state.1 as usize >= MAX_ATTEMPTS).then_some(state)
+    })
+    .await;
+    assert_eq!((status.as_str(), attempts as usize), ("Failed", MAX_ATTEMPTS));
+    assert_eq!(smtp.refused_recipients(), MAX_ATTEMPTS, "one delivery attempt per try");
+    let last_result: serde_json::Value = sqlx::query_scalar("SELECT last_result FROM apalis.jobs").fetch_one(&db.pool).await.unwrap();
+    assert!(last_result.to_string().contains("refused"), "the failure is recorded: {last_result}");
+    // Given up means given up: through several heartbeats it stays failed and is not run again.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(job_state(&db).await, ("Failed".to_owned(), MAX_ATTEMPTS as i32));
+    let metrics = reqwest::get(format!("{health}/metrics")).await.unwrap().text().await.unwrap();
+    assert!(metrics.contains(&format!("vitrine_worker_jobs_total{{queue=\"email\",outcome=\"failed\"}} {MAX_ATTEMPTS}")), "{metrics}");
+    assert_eq!(smtp.refused_recipients(), MAX_ATTEMPTS);
+}
+
+#[tokio::test]
+async fn without_smtp_the_email_lands_in_the_outbox() {
+    let db = TestDatabase::create().await;
+    let outbox = std::env::temp_dir().join(format!("vitrine-outbox-{}", uuid::Uuid::new_v4()));
+    let address = format!("127.0.0.1:{}", free_port());
+    let _worker = Process::start(
+        "worker",
+        &[
+            ("VITRINE_DATABASE_URL", db.url.clone()),
+            ("VITRINE_OUTBOX_DIR", outbox.display().to_string()),
+            ("VITRINE_WORKER_ADDR", address.clone()),
+        ],
+    );
+    wait_ready(&format!("http://{address}/readyz")).await;
+    enqueue(&db, "ann@example.com").await;
+    let file = eventually(Duration::from_secs(20), "an .eml file", || async {
+        std::fs::read_dir(&outbox).ok()?.filter_map(Result::ok).find(|entry| entry.path().extension().is_some_and(|ext| ext == "eml"))
+    })
+    .await;
+    let content = std::fs::read_to_string(file.path()).unwrap();
+    assert!(content.contains("To: ann@example.com"), "{content}");
+    assert!(content.contains("verify-email?token=abc"), "{content}");
+    let _ = std::fs::remove_dir_all(&outbox);
+}
