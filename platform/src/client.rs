@@ -44,7 +44,8 @@ impl ClientPolicy {
         let forwarded_proto = header_text("x-forwarded-proto").filter(|_| trusted);
         let https = forwarded_proto.map(|proto| proto.eq_ignore_ascii_case("https")).unwrap_or(false);
         let host = header_text("x-forwarded-host").filter(|_| trusted).or_else(|| header_text("host"));
-        let origin = host.map(|host| format!("{}://{}", if https { "https" } else { "http" }, host.to_ascii_lowercase()));
+        let origin =
+            host.map(|host| format!("{}://{}", if https { "https" } else { "http" }, host.to_ascii_lowercase()));
         Client { ip, origin }
     }
 
@@ -68,7 +69,11 @@ impl ClientPolicy {
 }
 
 /// Resolves the [`Client`] into the request's data and applies the cross-site check.
-pub async fn middleware<E: Endpoint>(next: E, mut request: Request, policy: Arc<ClientPolicy>) -> poem::Result<Response> {
+pub async fn middleware<E: Endpoint>(
+    next: E,
+    mut request: Request,
+    policy: Arc<ClientPolicy>,
+) -> poem::Result<Response> {
     let client = policy.resolve(&request);
     if !policy.allows(&request, &client) {
         return Ok(poem::Error::from(ApiError::Forbidden(poem_openapi::payload::Json(crate::error::ErrorBody {

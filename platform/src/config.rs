@@ -26,8 +26,7 @@ pub struct PlatformConfig {
     pub frontend_dir: PathBuf,
 
     /// Peers whose X-Forwarded-* headers are believed (the router's addresses), comma-separated
-    #[arg(long, env = "VITRINE_TRUSTED_PROXIES", value_delimiter = ',',
-          default_value = "127.0.0.1/32,::1/128")]
+    #[arg(long, env = "VITRINE_TRUSTED_PROXIES", value_delimiter = ',', default_value = "127.0.0.1/32,::1/128")]
     pub trusted_proxies: Vec<IpNet>,
 
     #[command(flatten)]
@@ -47,7 +46,6 @@ pub struct GoogleConfig {
     pub google_client_id: Option<String>,
 
     /// OAuth client secret of the Google app
-    #[arg(long, env = "VITRINE_GOOGLE_CLIENT_SECRET", hide_env_values = true,
-          requires = "google_client_id")]
+    #[arg(long, env = "VITRINE_GOOGLE_CLIENT_SECRET", hide_env_values = true, requires = "google_client_id")]
     pub google_client_secret: Option<Secret>,
 }

@@ -68,9 +68,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Openapi => println!("{}", vitrine_platform::openapi_spec()),
         Command::Admin(Admin::CreateUser { email, password, full_name, verified, admin }) => {
             let pool = vitrine_core::db::connect(&cli.config.database).await?;
-            let user = vitrine_core::accounts::create_by_operator(&pool, &email, &password, &full_name, verified, admin)
-                .await
-                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            let user =
+                vitrine_core::accounts::create_by_operator(&pool, &email, &password, &full_name, verified, admin)
+                    .await
+                    .map_err(|error| anyhow::anyhow!("{error}"))?;
             println!("created user {} ({})", user.email, user.id.0);
         }
     }

@@ -38,7 +38,11 @@ impl Observability {
     }
 }
 
-pub async fn middleware<E: Endpoint>(next: E, request: Request, observability: Observability) -> poem::Result<Response> {
+pub async fn middleware<E: Endpoint>(
+    next: E,
+    request: Request,
+    observability: Observability,
+) -> poem::Result<Response> {
     let request_id = request
         .headers()
         .get("x-request-id")
@@ -58,7 +62,9 @@ pub async fn middleware<E: Endpoint>(next: E, request: Request, observability: O
     let status = response.status().as_u16();
     observability.requests.get_or_create(&RequestLabels { method, status }).inc();
     observability.latency.observe(elapsed.as_secs_f64());
-    span.in_scope(|| tracing::info!(http.status = status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request finished"));
+    span.in_scope(|| {
+        tracing::info!(http.status = status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request finished")
+    });
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }

@@ -35,11 +35,9 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for ApiJson<T> {
     const IS_REQUIRED: bool = true;
 
     async fn from_request(_request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let bytes = body
-            .take()?
-            .into_bytes_limit(MAX_BODY_BYTES)
-            .await
-            .map_err(|_| poem::Error::from(ApiError::bad_request("payload_too_large", "the request body is too large", None)))?;
+        let bytes = body.take()?.into_bytes_limit(MAX_BODY_BYTES).await.map_err(|_| {
+            poem::Error::from(ApiError::bad_request("payload_too_large", "the request body is too large", None))
+        })?;
         parse(&bytes).map(ApiJson).map_err(poem::Error::from)
     }
 }
@@ -104,7 +102,10 @@ mod tests {
         assert_eq!(detail(parse(b"{\"email\": ")), ("malformed_json".into(), None));
         assert_eq!(detail(parse(b"{\"count\": 1}")), ("missing_field".into(), Some("email".into())));
         assert_eq!(detail(parse(b"{\"email\": 5, \"count\": 1}")), ("invalid_type".into(), Some("email".into())));
-        assert_eq!(detail(parse(b"{\"email\": \"a\", \"count\": 1, \"x\": 1}")), ("unknown_field".into(), Some("x".into())));
+        assert_eq!(
+            detail(parse(b"{\"email\": \"a\", \"count\": 1, \"x\": 1}")),
+            ("unknown_field".into(), Some("x".into()))
+        );
         assert_eq!(detail(parse(b"[]")), ("invalid_type".into(), None));
     }
 }

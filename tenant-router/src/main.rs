@@ -61,9 +61,9 @@ async fn main() -> anyhow::Result<()> {
     let admin = TcpListener::bind(config.admin_listen)
         .await
         .with_context(|| format!("cannot listen on {} (VITRINE_ROUTER_ADMIN_ADDR)", config.admin_listen))?;
-    let public = TcpListener::bind(config.public_listen())
-        .await
-        .with_context(|| format!("cannot listen on {} (VITRINE_HTTP_HOST, VITRINE_HTTP_PORT)", config.public_listen()))?;
+    let public = TcpListener::bind(config.public_listen()).await.with_context(|| {
+        format!("cannot listen on {} (VITRINE_HTTP_HOST, VITRINE_HTTP_PORT)", config.public_listen())
+    })?;
     tracing::info!(address = %public.local_addr()?, "router listening");
     tokio::spawn(serve_admin(admin, pool, metrics));
 
@@ -123,7 +123,9 @@ async fn serve_admin(listener: TcpListener, pool: PgPool, metrics: Metrics) {
                     "/metrics" => (StatusCode::OK, metrics.render()),
                     _ => (StatusCode::NOT_FOUND, "not found".to_owned()),
                 };
-                let mut response = Response::new(http_body_util::Full::new(bytes::Bytes::from(body)).map_err(|never| match never {}).boxed());
+                let mut response = Response::new(
+                    http_body_util::Full::new(bytes::Bytes::from(body)).map_err(|never| match never {}).boxed(),
+                );
                 *response.status_mut() = status;
                 Ok::<Response<Body>, Infallible>(response)
             }

@@ -50,7 +50,8 @@ impl Upstream {
     }
 
     pub async fn forward(&self, mut request: Request<Incoming>, peer: SocketAddr, https: bool) -> Response<Body> {
-        let path_and_query = request.uri().path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
+        let path_and_query =
+            request.uri().path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
         let uri = Uri::builder()
             .scheme(self.scheme.clone())
             .authority(self.authority.clone())
@@ -59,11 +60,10 @@ impl Upstream {
         let Ok(uri) = uri else {
             return error_response(StatusCode::BAD_REQUEST, "bad_request", "the request target is not valid");
         };
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .cloned()
-            .or_else(|| request.uri().authority().and_then(|authority| HeaderValue::from_str(authority.as_str()).ok()));
+        let host =
+            request.headers().get(header::HOST).cloned().or_else(|| {
+                request.uri().authority().and_then(|authority| HeaderValue::from_str(authority.as_str()).ok())
+            });
         *request.uri_mut() = uri;
         let headers = request.headers_mut();
         for name in HOP_BY_HOP {

@@ -7,7 +7,10 @@ use crate::processes::binary;
 #[test]
 fn help_lists_the_environment_variables() {
     for (name, variables) in [
-        ("platform", &["VITRINE_DATABASE_URL", "VITRINE_PUBLIC_URL", "VITRINE_PLATFORM_ADDR", "VITRINE_GOOGLE_CLIENT_ID"][..]),
+        (
+            "platform",
+            &["VITRINE_DATABASE_URL", "VITRINE_PUBLIC_URL", "VITRINE_PLATFORM_ADDR", "VITRINE_GOOGLE_CLIENT_ID"][..],
+        ),
         ("worker", &["VITRINE_DATABASE_URL", "VITRINE_SMTP_URL", "VITRINE_OUTBOX_DIR", "VITRINE_WORKER_NAME"][..]),
         ("tenant-router", &["VITRINE_DATABASE_URL", "VITRINE_HTTP_PORT", "VITRINE_PLATFORM_URL"][..]),
     ] {
@@ -38,7 +41,12 @@ fn a_bad_variable_stops_the_binary_with_its_name() {
 
 #[test]
 fn google_sign_in_needs_both_client_id_and_secret() {
-    let output = Command::new(binary("platform")).env_clear().env("VITRINE_GOOGLE_CLIENT_ID", "abc").arg("openapi").output().unwrap();
+    let output = Command::new(binary("platform"))
+        .env_clear()
+        .env("VITRINE_GOOGLE_CLIENT_ID", "abc")
+        .arg("openapi")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("VITRINE_GOOGLE_CLIENT_SECRET") || message.contains("google-client-secret"), "{message}");

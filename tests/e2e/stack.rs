@@ -17,11 +17,19 @@ async fn sign_up_through_the_router_with_the_emailed_link() {
     let database = ("VITRINE_DATABASE_URL", db.url.clone());
     let _platform = Process::start(
         "platform",
-        &[database.clone(), ("VITRINE_PLATFORM_ADDR", format!("127.0.0.1:{platform}")), ("VITRINE_PUBLIC_URL", public_url.clone())],
+        &[
+            database.clone(),
+            ("VITRINE_PLATFORM_ADDR", format!("127.0.0.1:{platform}")),
+            ("VITRINE_PUBLIC_URL", public_url.clone()),
+        ],
     );
     let _worker = Process::start(
         "worker",
-        &[database.clone(), ("VITRINE_WORKER_ADDR", format!("127.0.0.1:{worker}")), ("VITRINE_OUTBOX_DIR", outbox.display().to_string())],
+        &[
+            database.clone(),
+            ("VITRINE_WORKER_ADDR", format!("127.0.0.1:{worker}")),
+            ("VITRINE_OUTBOX_DIR", outbox.display().to_string()),
+        ],
     );
     let _router = Process::start(
         "tenant-router",
@@ -32,7 +40,11 @@ async fn sign_up_through_the_router_with_the_emailed_link() {
             ("VITRINE_ROUTER_ADMIN_ADDR", format!("127.0.0.1:{admin}")),
         ],
     );
-    for ready in [format!("http://127.0.0.1:{platform}/readyz"), format!("http://127.0.0.1:{worker}/readyz"), format!("http://127.0.0.1:{admin}/readyz")] {
+    for ready in [
+        format!("http://127.0.0.1:{platform}/readyz"),
+        format!("http://127.0.0.1:{worker}/readyz"),
+        format!("http://127.0.0.1:{admin}/readyz"),
+    ] {
         wait_ready(&ready).await;
     }
 
@@ -40,9 +52,12 @@ async fn sign_up_through_the_router_with_the_emailed_link() {
     let post = |path: &str, body: serde_json::Value| {
         browser.post(format!("{public_url}{path}")).header("origin", public_url.as_str()).json(&body).send()
     };
-    let signup = post("/api/v1/auth/signup", json!({ "email": "ann@example.com", "password": "correct horse battery", "full_name": "Ann" }))
-        .await
-        .unwrap();
+    let signup = post(
+        "/api/v1/auth/signup",
+        json!({ "email": "ann@example.com", "password": "correct horse battery", "full_name": "Ann" }),
+    )
+    .await
+    .unwrap();
     assert_eq!(signup.status(), 201, "{:?}", signup.text().await);
     let email = eventually(Duration::from_secs(20), "the verification email", || async {
         let entry = std::fs::read_dir(&outbox).ok()?.filter_map(Result::ok).next()?;
@@ -54,9 +69,12 @@ async fn sign_up_through_the_router_with_the_emailed_link() {
     assert!(link.starts_with(&format!("{public_url}/app/verify-email?token=")), "{link}");
     let token = token_in(link);
     assert_eq!(post("/api/v1/auth/verify-email", json!({ "token": token })).await.unwrap().status(), 200);
-    let login = post("/api/v1/auth/login", json!({ "email": "ann@example.com", "password": "correct horse battery" })).await.unwrap();
+    let login = post("/api/v1/auth/login", json!({ "email": "ann@example.com", "password": "correct horse battery" }))
+        .await
+        .unwrap();
     assert_eq!(login.status(), 200);
-    let me: serde_json::Value = browser.get(format!("{public_url}/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value =
+        browser.get(format!("{public_url}/api/v1/me")).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["email_verified"], true);
     let _ = std::fs::remove_dir_all(&outbox);
 }

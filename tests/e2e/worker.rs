@@ -56,7 +56,10 @@ async fn an_email_reaches_the_smtp_server_with_text_and_html() {
     assert!(mail.data.contains("Subject: Confirm your email"), "{}", mail.data);
     assert!(mail.data.contains("multipart/alternative"), "{}", mail.data);
     assert!(mail.data.contains("text/plain") && mail.data.contains("text/html"), "{}", mail.data);
-    eventually(Duration::from_secs(10), "the job to be done", || async { (job_state(&db).await.0 == "Done").then_some(()) }).await;
+    eventually(Duration::from_secs(10), "the job to be done", || async {
+        (job_state(&db).await.0 == "Done").then_some(())
+    })
+    .await;
     let metrics = reqwest::get(format!("{health}/metrics")).await.unwrap().text().await.unwrap();
     assert!(metrics.contains("vitrine_worker_jobs_total{queue=\"email\",outcome=\"succeeded\"} 1"), "{metrics}");
 }
@@ -68,7 +71,10 @@ async fn a_worker_killed_while_sending_loses_no_email() {
     let (worker, health) = start_worker(&db, &smtp);
     wait_ready(&format!("{health}/readyz")).await;
     enqueue(&db, "ann@example.com").await;
-    eventually(Duration::from_secs(20), "the worker to be mid-send", || async { (smtp.hung_messages() == 1).then_some(()) }).await;
+    eventually(Duration::from_secs(20), "the worker to be mid-send", || async {
+        (smtp.hung_messages() == 1).then_some(())
+    })
+    .await;
 
     worker.kill().await;
     assert!(smtp.received().is_empty());
@@ -77,9 +83,13 @@ async fn a_worker_killed_while_sending_loses_no_email() {
     smtp.set_behaviour(Behaviour::Accept);
     let (_restarted, health) = start_worker(&db, &smtp);
     wait_ready(&format!("{health}/readyz")).await;
-    let mail = eventually(Duration::from_secs(30), "the email after the restart", || async { smtp.received().pop() }).await;
+    let mail =
+        eventually(Duration::from_secs(30), "the email after the restart", || async { smtp.received().pop() }).await;
     assert_eq!(mail.recipients, ["ann@example.com"]);
-    eventually(Duration::from_secs(10), "the job to be done", || async { (job_state(&db).await.0 == "Done").then_some(()) }).await;
+    eventually(Duration::from_secs(10), "the job to be done", || async {
+        (job_state(&db).await.0 == "Done").then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -96,13 +106,17 @@ async fn a_job_that_keeps_failing_is_retried_then_kept_as_failed() {
     .await;
     assert_eq!((status.as_str(), attempts as usize), ("Failed", MAX_ATTEMPTS));
     assert_eq!(smtp.refused_recipients(), MAX_ATTEMPTS, "one delivery attempt per try");
-    let last_result: serde_json::Value = sqlx::query_scalar("SELECT last_result FROM apalis.jobs").fetch_one(&db.pool).await.unwrap();
+    let last_result: serde_json::Value =
+        sqlx::query_scalar("SELECT last_result FROM apalis.jobs").fetch_one(&db.pool).await.unwrap();
     assert!(last_result.to_string().contains("refused"), "the failure is recorded: {last_result}");
     // Given up means given up: through several heartbeats it stays failed and is not run again.
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(job_state(&db).await, ("Failed".to_owned(), MAX_ATTEMPTS as i32));
     let metrics = reqwest::get(format!("{health}/metrics")).await.unwrap().text().await.unwrap();
-    assert!(metrics.contains(&format!("vitrine_worker_jobs_total{{queue=\"email\",outcome=\"failed\"}} {MAX_ATTEMPTS}")), "{metrics}");
+    assert!(
+        metrics.contains(&format!("vitrine_worker_jobs_total{{queue=\"email\",outcome=\"failed\"}} {MAX_ATTEMPTS}")),
+        "{metrics}"
+    );
     assert_eq!(smtp.refused_recipients(), MAX_ATTEMPTS);
 }
 
@@ -122,7 +136,10 @@ async fn without_smtp_the_email_lands_in_the_outbox() {
     wait_ready(&format!("http://{address}/readyz")).await;
     enqueue(&db, "ann@example.com").await;
     let file = eventually(Duration::from_secs(20), "an .eml file", || async {
-        std::fs::read_dir(&outbox).ok()?.filter_map(Result::ok).find(|entry| entry.path().extension().is_some_and(|ext| ext == "eml"))
+        std::fs::read_dir(&outbox)
+            .ok()?
+            .filter_map(Result::ok)
+            .find(|entry| entry.path().extension().is_some_and(|ext| ext == "eml"))
     })
     .await;
     let content = std::fs::read_to_string(file.path()).unwrap();

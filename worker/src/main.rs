@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use apalis::layers::WorkerBuilderExt;
+use apalis::layers::retry::HasherRng;
 use apalis::layers::retry::RetryPolicy;
 use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
-use apalis::layers::retry::HasherRng;
 use apalis::prelude::{Monitor, WorkerBuilder};
 use apalis_postgres::{Config, PostgresStorage};
 use poem::listener::TcpListener;
@@ -63,9 +63,8 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(worker.name = %name, "worker starting");
     let health = serve_health(&config, pool.clone(), metrics).await?;
 
-    let queue_config = |queue: &str| {
-        Config::default().queue(queue).heartbeat_interval(config.heartbeat()).missed_heartbeats(3)
-    };
+    let queue_config =
+        |queue: &str| Config::default().queue(queue).heartbeat_interval(config.heartbeat()).missed_heartbeats(3);
     let retry_base = config.retry_base();
     let email_storage = PostgresStorage::<SendEmail>::new(&pool).with_config(queue_config(EMAIL_QUEUE));
     let monitor = Monitor::new().shutdown_timeout(Duration::from_secs(30)).register(move |_restarts| {
@@ -89,7 +88,11 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve_health(config: &WorkerConfig, pool: PgPool, metrics: Metrics) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+async fn serve_health(
+    config: &WorkerConfig,
+    pool: PgPool,
+    metrics: Metrics,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let app = Route::new()
         .at("/healthz", poem::get(healthz))
         .at("/readyz", poem::get(readyz))

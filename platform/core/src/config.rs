@@ -5,13 +5,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-
 /// Parses the binary's configuration, or prints which variable is wrong and exits.
 pub fn parse<T: clap::Parser>() -> T {
     let mut command = T::command();
-    let matches = command.try_get_matches_from_mut(std::env::args_os()).unwrap_or_else(|error| {
-        exit_naming_variable(&command, error)
-    });
+    let matches = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .unwrap_or_else(|error| exit_naming_variable(&command, error));
     T::from_arg_matches(&matches).unwrap_or_else(|error| exit_naming_variable(&command, error))
 }
 
@@ -21,9 +20,7 @@ fn exit_naming_variable(command: &clap::Command, error: clap::Error) -> ! {
         Some(ContextValue::String(arg)) => Some(arg.clone()),
         _ => None,
     };
-    let variable = offending.as_deref().and_then(|arg| {
-        find_env_of(command, arg)
-    });
+    let variable = offending.as_deref().and_then(|arg| find_env_of(command, arg));
     match variable {
         Some(variable) => {
             let reason = error.kind();

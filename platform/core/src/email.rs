@@ -62,7 +62,9 @@ impl Links {
             to,
             &format!("{inviter} invited you to {workspace} on Vitrine"),
             "Hello,",
-            &format!("{inviter} invited you to join the workspace “{workspace}” on Vitrine as {role}. The invitation is valid for 7 days."),
+            &format!(
+                "{inviter} invited you to join the workspace “{workspace}” on Vitrine as {role}. The invitation is valid for 7 days."
+            ),
             "Accept the invitation",
             &link,
             "If you do not know this person, ignore this email.",
@@ -70,7 +72,15 @@ impl Links {
     }
 }
 
-fn compose(to: &str, subject: &str, greeting: &str, body: &str, action: &str, link: &str, footer: &str) -> EmailMessage {
+fn compose(
+    to: &str,
+    subject: &str,
+    greeting: &str,
+    body: &str,
+    action: &str,
+    link: &str,
+    footer: &str,
+) -> EmailMessage {
     let text = format!("{greeting}\n\n{body}\n\n{action}:\n{link}\n\n{footer}\n\n— Vitrine\n");
     let html = format!(
         "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1f2430;line-height:1.5\">\

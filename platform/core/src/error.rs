@@ -42,11 +42,7 @@ impl Error {
     }
 
     pub fn unauthenticated() -> Self {
-        Error::Unauthenticated {
-            code: "unauthenticated",
-            message: "sign in to continue".into(),
-            field: None,
-        }
+        Error::Unauthenticated { code: "unauthenticated", message: "sign in to continue".into(), field: None }
     }
 
     /// Prefixes the field of an `Invalid` error, so a value parsed deep inside a request
@@ -71,9 +67,7 @@ pub fn on_unique_violation(
     message: &str,
 ) -> Error {
     match &error {
-        sqlx::Error::Database(db) if db.constraint() == Some(constraint) => {
-            Error::conflict(code, Some(field), message)
-        }
+        sqlx::Error::Database(db) if db.constraint() == Some(constraint) => Error::conflict(code, Some(field), message),
         _ => Error::Database(error),
     }
 }

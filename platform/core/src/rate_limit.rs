@@ -18,8 +18,7 @@ pub struct Limit {
 pub async fn hit(pool: &PgPool, key: &str, limit: Limit) -> Result<()> {
     let window_seconds = limit.window.as_secs().max(1) as i64;
     let now = Utc::now();
-    let window_start = DateTime::from_timestamp(now.timestamp() - now.timestamp() % window_seconds, 0)
-        .unwrap_or(now);
+    let window_start = DateTime::from_timestamp(now.timestamp() - now.timestamp() % window_seconds, 0).unwrap_or(now);
     let hits = sqlx::query_scalar!(
         r#"INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
            ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1

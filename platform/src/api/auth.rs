@@ -138,7 +138,12 @@ impl AuthApi {
 
     /// Sign in; sets the session cookie
     #[oai(path = "/login", method = "post", operation_id = "login")]
-    async fn login(&self, request: &Request, jar: &CookieJar, body: ApiJson<LoginRequest>) -> ApiResult<Json<UserView>> {
+    async fn login(
+        &self,
+        request: &Request,
+        jar: &CookieJar,
+        body: ApiJson<LoginRequest>,
+    ) -> ApiResult<Json<UserView>> {
         self.limit(&self.ip_key(request, "login"), PER_IP_SIGN_IN).await?;
         self.limit(&format!("login:account:{}", body.0.email.trim().to_lowercase()), PER_ACCOUNT_SIGN_IN).await?;
         let (user, token) = accounts::sign_in(&self.state.pool, &body.0.email, &body.0.password).await?;

@@ -33,7 +33,12 @@ pub struct Google {
 }
 
 impl Google {
-    pub fn new(issuer: &url::Url, client_id: &str, client_secret: Secret, public_url: &url::Url) -> anyhow::Result<Self> {
+    pub fn new(
+        issuer: &url::Url,
+        client_id: &str,
+        client_secret: Secret,
+        public_url: &url::Url,
+    ) -> anyhow::Result<Self> {
         let mut redirect = public_url.clone();
         redirect.set_path("/api/v1/auth/oidc/google/callback");
         // Following redirects from the provider's endpoints would let it steer our requests.
@@ -140,7 +145,12 @@ impl OidcApi {
         )
         .set_redirect_uri(google.redirect.clone());
         let exchange = match client.exchange_code(AuthorizationCode::new(code)) {
-            Ok(request) => request.set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier)).request_async(&google.http).await,
+            Ok(request) => {
+                request
+                    .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier))
+                    .request_async(&google.http)
+                    .await
+            }
             Err(error) => return Ok(failed(&error.to_string())),
         };
         let response = match exchange {

@@ -242,8 +242,14 @@ impl WorkspacesApi {
 
     /// Remove a member (owners), or leave (anyone, for themselves)
     #[oai(path = "/workspaces/:workspace_id/members/:user_id", method = "delete", operation_id = "removeMember")]
-    async fn remove_member(&self, session: Session, workspace_id: Path<Uuid>, user_id: Path<Uuid>) -> ApiResult<NoContent> {
-        workspaces::remove_member(&self.state.pool, WorkspaceId(workspace_id.0), session.user.id, UserId(user_id.0)).await?;
+    async fn remove_member(
+        &self,
+        session: Session,
+        workspace_id: Path<Uuid>,
+        user_id: Path<Uuid>,
+    ) -> ApiResult<NoContent> {
+        workspaces::remove_member(&self.state.pool, WorkspaceId(workspace_id.0), session.user.id, UserId(user_id.0))
+            .await?;
         Ok(NoContent::Done)
     }
 
@@ -275,9 +281,19 @@ impl WorkspacesApi {
     }
 
     /// Withdraw a pending invitation (owners)
-    #[oai(path = "/workspaces/:workspace_id/invitations/:invitation_id", method = "delete", operation_id = "revokeInvitation")]
-    async fn revoke(&self, session: Session, workspace_id: Path<Uuid>, invitation_id: Path<Uuid>) -> ApiResult<NoContent> {
-        workspaces::revoke_invitation(&self.state.pool, WorkspaceId(workspace_id.0), session.user.id, invitation_id.0).await?;
+    #[oai(
+        path = "/workspaces/:workspace_id/invitations/:invitation_id",
+        method = "delete",
+        operation_id = "revokeInvitation"
+    )]
+    async fn revoke(
+        &self,
+        session: Session,
+        workspace_id: Path<Uuid>,
+        invitation_id: Path<Uuid>,
+    ) -> ApiResult<NoContent> {
+        workspaces::revoke_invitation(&self.state.pool, WorkspaceId(workspace_id.0), session.user.id, invitation_id.0)
+            .await?;
         Ok(NoContent::Done)
     }
 

@@ -10,7 +10,10 @@ async fn signing_up_stores_an_unverified_user_with_a_workspace_and_emails_a_link
     let app = TestApp::spawn().await;
     let browser = app.browser();
     let reply = browser
-        .post("/api/v1/auth/signup", json!({ "email": "Ann@Example.com", "password": PASSWORD, "full_name": "Ann Lee" }))
+        .post(
+            "/api/v1/auth/signup",
+            json!({ "email": "Ann@Example.com", "password": PASSWORD, "full_name": "Ann Lee" }),
+        )
         .await
         .expect(201);
     assert_eq!(reply.body["email"], "Ann@Example.com");
@@ -33,11 +36,31 @@ async fn bad_sign_ups_get_an_error_naming_the_field_and_store_nothing() {
         (json!({ "email": "ann@example.com", "password": PASSWORD }), 422, "missing_field", "full_name"),
         (json!({ "email": 42, "password": PASSWORD, "full_name": "Ann" }), 422, "invalid_type", "email"),
         (json!({ "email": "not-an-email", "password": PASSWORD, "full_name": "Ann" }), 422, "invalid_email", "email"),
-        (json!({ "email": "ann@example.com", "password": "short", "full_name": "Ann" }), 422, "password_too_short", "password"),
-        (json!({ "email": "ann@example.com", "password": "password123", "full_name": "Ann" }), 422, "password_too_common", "password"),
-        (json!({ "email": "ann@example.com", "password": PASSWORD, "full_name": long_name }), 422, "too_long", "full_name"),
+        (
+            json!({ "email": "ann@example.com", "password": "short", "full_name": "Ann" }),
+            422,
+            "password_too_short",
+            "password",
+        ),
+        (
+            json!({ "email": "ann@example.com", "password": "password123", "full_name": "Ann" }),
+            422,
+            "password_too_common",
+            "password",
+        ),
+        (
+            json!({ "email": "ann@example.com", "password": PASSWORD, "full_name": long_name }),
+            422,
+            "too_long",
+            "full_name",
+        ),
         (json!({ "email": "ann@example.com", "password": PASSWORD, "full_name": "  " }), 422, "required", "full_name"),
-        (json!({ "email": "ann@example.com", "password": PASSWORD, "full_name": "Ann", "admin": true }), 422, "unknown_field", "admin"),
+        (
+            json!({ "email": "ann@example.com", "password": PASSWORD, "full_name": "Ann", "admin": true }),
+            422,
+            "unknown_field",
+            "admin",
+        ),
     ];
     for (body, status, code, field) in cases {
         let reply = browser.post("/api/v1/auth/signup", body.clone()).await;
@@ -55,7 +78,10 @@ async fn an_email_is_taken_whatever_its_case() {
     let before = stored(&app.db).await;
     let reply = app
         .browser()
-        .post("/api/v1/auth/signup", json!({ "email": "ANN@example.COM", "password": PASSWORD, "full_name": "Other Ann" }))
+        .post(
+            "/api/v1/auth/signup",
+            json!({ "email": "ANN@example.COM", "password": PASSWORD, "full_name": "Other Ann" }),
+        )
         .await;
     reply.expect_error(409, "email_taken", Some("email"));
     assert_eq!(stored(&app.db).await, before);
@@ -84,7 +110,10 @@ async fn sign_in_needs_a_verified_email_and_the_right_password() {
         .await
         .expect_error(401, "invalid_credentials", None);
 
-    let reply = browser.post("/api/v1/auth/login", json!({ "email": "ANN@example.com", "password": PASSWORD })).await.expect(200);
+    let reply = browser
+        .post("/api/v1/auth/login", json!({ "email": "ANN@example.com", "password": PASSWORD }))
+        .await
+        .expect(200);
     let cookie = reply.headers.get("set-cookie").expect("a session cookie").to_str().unwrap().to_owned();
     assert!(cookie.starts_with("vitrine_session="), "{cookie}");
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
@@ -93,7 +122,8 @@ async fn sign_in_needs_a_verified_email_and_the_right_password() {
     assert!(!cookie.contains("Secure"), "plain HTTP cannot keep a Secure cookie: {cookie}");
     let me = browser.get("/api/v1/me").await.expect(200);
     assert_eq!(me.body["email_verified"], true);
-    let stored_token: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_one(&app.db.pool).await.unwrap();
+    let stored_token: Vec<u8> =
+        sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_one(&app.db.pool).await.unwrap();
     let cookie_value = cookie.split(';').next().unwrap().split_once('=').unwrap().1;
     assert_ne!(stored_token, cookie_value.as_bytes(), "only a hash of the session token is stored");
 }
@@ -108,7 +138,10 @@ async fn over_tls_the_cookie_is_secure_and_host_only() {
         .expect(201);
     let token = token_in(&app.db.last_email("ann@example.com").await.text);
     browser.post("/api/v1/auth/verify-email", json!({ "token": token })).await.expect(200);
-    let reply = browser.post("/api/v1/auth/login", json!({ "email": "ann@example.com", "password": PASSWORD })).await.expect(200);
+    let reply = browser
+        .post("/api/v1/auth/login", json!({ "email": "ann@example.com", "password": PASSWORD }))
+        .await
+        .expect(200);
     let cookie = reply.headers.get("set-cookie").unwrap().to_str().unwrap();
     assert!(cookie.starts_with("__Host-vitrine_session="), "{cookie}");
     assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"), "{cookie}");
@@ -124,23 +157,40 @@ async fn verification_tokens_work_once_and_expire() {
         .await
         .expect(201);
     let first = token_in(&app.db.last_email("ann@example.com").await.text);
-    browser.post("/api/v1/auth/verify-email", json!({ "token": "made-up" })).await.expect_error(422, "invalid_token", Some("token"));
+    browser.post("/api/v1/auth/verify-email", json!({ "token": "made-up" })).await.expect_error(
+        422,
+        "invalid_token",
+        Some("token"),
+    );
     browser.post("/api/v1/auth/verify-email", json!({})).await.expect_error(422, "missing_field", Some("token"));
 
     // A second link replaces the first.
     browser.post("/api/v1/auth/resend-verification", json!({ "email": "ann@example.com" })).await.expect(202);
     let second = token_in(&app.db.last_email("ann@example.com").await.text);
-    browser.post("/api/v1/auth/verify-email", json!({ "token": first })).await.expect_error(422, "invalid_token", Some("token"));
+    browser.post("/api/v1/auth/verify-email", json!({ "token": first })).await.expect_error(
+        422,
+        "invalid_token",
+        Some("token"),
+    );
 
     sqlx::query("UPDATE user_tokens SET expires_at = now() - interval '1 minute'").execute(&app.db.pool).await.unwrap();
-    browser.post("/api/v1/auth/verify-email", json!({ "token": second })).await.expect_error(422, "invalid_token", Some("token"));
-    let verified: bool = sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users").fetch_one(&app.db.pool).await.unwrap();
+    browser.post("/api/v1/auth/verify-email", json!({ "token": second })).await.expect_error(
+        422,
+        "invalid_token",
+        Some("token"),
+    );
+    let verified: bool =
+        sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users").fetch_one(&app.db.pool).await.unwrap();
     assert!(!verified);
 
     browser.post("/api/v1/auth/resend-verification", json!({ "email": "ann@example.com" })).await.expect(202);
     let third = token_in(&app.db.last_email("ann@example.com").await.text);
     browser.post("/api/v1/auth/verify-email", json!({ "token": third })).await.expect(200);
-    browser.post("/api/v1/auth/verify-email", json!({ "token": third })).await.expect_error(422, "invalid_token", Some("token"));
+    browser.post("/api/v1/auth/verify-email", json!({ "token": third })).await.expect_error(
+        422,
+        "invalid_token",
+        Some("token"),
+    );
 
     // Verified accounts and unknown addresses get the same answer and no email.
     let emails = app.db.queued_emails("ann@example.com").await.len();
@@ -164,10 +214,11 @@ async fn sign_in_attempts_are_rate_limited_per_account() {
     let retry_after: u64 = reply.headers.get("retry-after").expect("Retry-After").to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry_after), "{retry_after}");
     // Even the right password waits: the limit is on the account, not on failures.
-    browser
-        .post("/api/v1/auth/login", json!({ "email": "ANN@example.com", "password": PASSWORD }))
-        .await
-        .expect_error(429, "rate_limited", None);
+    browser.post("/api/v1/auth/login", json!({ "email": "ANN@example.com", "password": PASSWORD })).await.expect_error(
+        429,
+        "rate_limited",
+        None,
+    );
 }
 
 #[tokio::test]
@@ -176,10 +227,15 @@ async fn sign_ups_are_rate_limited_per_address() {
     let browser = app.browser();
     for number in 0..10 {
         let email = format!("user{number}@example.com");
-        browser.post("/api/v1/auth/signup", json!({ "email": email, "password": PASSWORD, "full_name": "U" })).await.expect(201);
+        browser
+            .post("/api/v1/auth/signup", json!({ "email": email, "password": PASSWORD, "full_name": "U" }))
+            .await
+            .expect(201);
     }
     let before = stored(&app.db).await;
-    let reply = browser.post("/api/v1/auth/signup", json!({ "email": "late@example.com", "password": PASSWORD, "full_name": "U" })).await;
+    let reply = browser
+        .post("/api/v1/auth/signup", json!({ "email": "late@example.com", "password": PASSWORD, "full_name": "U" }))
+        .await;
     reply.expect_error(429, "rate_limited", None);
     assert!(reply.headers.contains_key("retry-after"));
     assert_eq!(stored(&app.db).await, before);
@@ -209,7 +265,10 @@ async fn the_profile_can_be_changed_and_bad_values_are_refused() {
     let app = TestApp::spawn().await;
     let (browser, _) = app.signed_in("ann@example.com", "Ann").await;
     let reply = browser
-        .patch("/api/v1/me", json!({ "full_name": "Ann Lee", "photo": "https://example.com/ann.jpg", "is_private": true }))
+        .patch(
+            "/api/v1/me",
+            json!({ "full_name": "Ann Lee", "photo": "https://example.com/ann.jpg", "is_private": true }),
+        )
         .await
         .expect(200);
     assert_eq!(reply.body["full_name"], "Ann Lee");
@@ -243,7 +302,10 @@ async fn changing_the_password_checks_the_old_one_and_ends_other_sessions() {
     phone.post("/api/v1/auth/login", json!({ "email": "ann@example.com", "password": PASSWORD })).await.expect(200);
 
     laptop
-        .post("/api/v1/me/password", json!({ "current_password": "not my password", "new_password": "a brand new secret" }))
+        .post(
+            "/api/v1/me/password",
+            json!({ "current_password": "not my password", "new_password": "a brand new secret" }),
+        )
         .await
         .expect_error(401, "invalid_credentials", Some("current_password"));
     laptop
@@ -269,7 +331,11 @@ async fn deleting_the_account_needs_the_password_and_removes_it_with_its_own_wor
     let app = TestApp::spawn().await;
     let (browser, _) = app.signed_in("ann@example.com", "Ann").await;
     let (_bob, _) = app.signed_in("bob@example.com", "Bob").await;
-    browser.delete_with("/api/v1/me", json!({ "password": "not my password" })).await.expect_error(401, "invalid_credentials", Some("password"));
+    browser.delete_with("/api/v1/me", json!({ "password": "not my password" })).await.expect_error(
+        401,
+        "invalid_credentials",
+        Some("password"),
+    );
     browser.delete_with("/api/v1/me", json!({})).await.expect_error(422, "missing_field", Some("password"));
     assert_eq!(app.db.count("users").await, 2);
 

@@ -65,11 +65,14 @@ impl TestApp {
     /// Signs up, confirms the email and signs in: a ready user in their own browser.
     pub async fn signed_in(&self, email: &str, full_name: &str) -> (Browser, Value) {
         let browser = self.browser();
-        let reply = browser.post("/api/v1/auth/signup", json!({ "email": email, "password": PASSWORD, "full_name": full_name })).await;
+        let reply = browser
+            .post("/api/v1/auth/signup", json!({ "email": email, "password": PASSWORD, "full_name": full_name }))
+            .await;
         assert_eq!(reply.status, 201, "{}", reply.body);
         let token = token_in(&self.db.last_email(email).await.text);
         browser.post("/api/v1/auth/verify-email", json!({ "token": token })).await.expect(200);
-        let login = browser.post("/api/v1/auth/login", json!({ "email": email, "password": PASSWORD })).await.expect(200);
+        let login =
+            browser.post("/api/v1/auth/login", json!({ "email": email, "password": PASSWORD })).await.expect(200);
         (browser, login.body)
     }
 
@@ -116,7 +119,8 @@ impl Browser {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.expect("a body");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         Reply { status, headers, body }
     }
 
@@ -134,7 +138,10 @@ impl Browser {
 
     /// A body sent as it is, with a JSON content type.
     pub async fn post_raw(&self, path: &str, body: &'static str) -> Reply {
-        self.send(self.client.post(format!("{}{path}", self.base)).header("content-type", "application/json").body(body)).await
+        self.send(
+            self.client.post(format!("{}{path}", self.base)).header("content-type", "application/json").body(body),
+        )
+        .await
     }
 
     pub async fn patch(&self, path: &str, body: Value) -> Reply {

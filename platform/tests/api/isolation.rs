@@ -14,21 +14,28 @@ async fn another_tenants_user_gets_404_on_every_workspace_resource() {
     let (bob, _) = app.signed_in("bob@example.com", "Bob").await;
     let id = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
     let invitation = ann
-        .post(&format!("/api/v1/workspaces/{id}/invitations"), json!({ "email": "carol@example.com", "role": "viewer" }))
+        .post(
+            &format!("/api/v1/workspaces/{id}/invitations"),
+            json!({ "email": "carol@example.com", "role": "viewer" }),
+        )
         .await
         .expect(201);
     let invitation_id = invitation.body["id"].as_str().unwrap().to_owned();
     ann.post(&format!("/api/v1/workspaces/{id}/invitations"), json!({ "email": "bob@example.com", "role": "editor" }))
         .await
         .expect(201);
-    bob.post("/api/v1/invitations/accept", json!({ "token": token_in(&app.db.last_email("bob@example.com").await.text) }))
-        .await
-        .expect(200);
+    bob.post(
+        "/api/v1/invitations/accept",
+        json!({ "token": token_in(&app.db.last_email("bob@example.com").await.text) }),
+    )
+    .await
+    .expect(200);
     let members = ann.get(&format!("/api/v1/workspaces/{id}/members")).await.body;
-    let bob_id = members.as_array().unwrap().iter().find(|member| member["email"] == "bob@example.com").unwrap()["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let bob_id =
+        members.as_array().unwrap().iter().find(|member| member["email"] == "bob@example.com").unwrap()["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
 
     let before = stored(&app.db).await;
     let workspace = format!("/api/v1/workspaces/{id}");
@@ -64,18 +71,32 @@ async fn an_outsider_cannot_use_anothers_invitation_id_or_remove_members_through
     let ann_workspace = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
     let eve_workspace = app.personal_workspace(&eve).await["id"].as_str().unwrap().to_owned();
     let invitation = ann
-        .post(&format!("/api/v1/workspaces/{ann_workspace}/invitations"), json!({ "email": "carol@example.com", "role": "viewer" }))
+        .post(
+            &format!("/api/v1/workspaces/{ann_workspace}/invitations"),
+            json!({ "email": "carol@example.com", "role": "viewer" }),
+        )
         .await
         .expect(201);
     let invitation_id = invitation.body["id"].as_str().unwrap();
     let ann_id = ann.get("/api/v1/me").await.body["id"].as_str().unwrap().to_owned();
 
     // Eve owns her workspace, but Ann's invitation and membership are not in it.
-    eve.delete(&format!("/api/v1/workspaces/{eve_workspace}/invitations/{invitation_id}")).await.expect_error(404, "not_found", None);
-    eve.delete(&format!("/api/v1/workspaces/{eve_workspace}/members/{ann_id}")).await.expect_error(404, "not_found", None);
+    eve.delete(&format!("/api/v1/workspaces/{eve_workspace}/invitations/{invitation_id}")).await.expect_error(
+        404,
+        "not_found",
+        None,
+    );
+    eve.delete(&format!("/api/v1/workspaces/{eve_workspace}/members/{ann_id}")).await.expect_error(
+        404,
+        "not_found",
+        None,
+    );
     eve.patch(&format!("/api/v1/workspaces/{eve_workspace}/members/{ann_id}"), json!({ "role": "viewer" }))
         .await
         .expect_error(404, "not_found", None);
-    assert_eq!(ann.get(&format!("/api/v1/workspaces/{ann_workspace}/invitations")).await.body.as_array().unwrap().len(), 1);
+    assert_eq!(
+        ann.get(&format!("/api/v1/workspaces/{ann_workspace}/invitations")).await.body.as_array().unwrap().len(),
+        1
+    );
     assert_eq!(ann.get(&format!("/api/v1/workspaces/{ann_workspace}")).await.body["role"], "owner");
 }

@@ -15,7 +15,12 @@ async fn app_with(provider: &OpenIdProvider) -> TestApp {
 }
 
 fn identity(email: &str, verified: bool) -> Identity {
-    Identity { subject: format!("google-{email}"), email: email.into(), email_verified: verified, name: "Gina Google".into() }
+    Identity {
+        subject: format!("google-{email}"),
+        email: email.into(),
+        email_verified: verified,
+        name: "Gina Google".into(),
+    }
 }
 
 /// Follows the browser's path: our start URL → the provider → our callback. Returns where the
@@ -48,7 +53,10 @@ async fn a_new_google_user_gets_a_verified_account_and_a_session() {
     assert_eq!(browser.get("/api/v1/auth/providers").await.body, json!({ "google": true }));
     assert_eq!(sign_in_with_google(&app, &browser).await, "/app/settings");
     let me = browser.get("/api/v1/me").await.expect(200);
-    assert_eq!((me.body["email"].as_str(), me.body["email_verified"].as_bool()), (Some("gina@example.com"), Some(true)));
+    assert_eq!(
+        (me.body["email"].as_str(), me.body["email_verified"].as_bool()),
+        (Some("gina@example.com"), Some(true))
+    );
     assert_eq!(me.body["full_name"], "Gina Google");
     assert_eq!(app.personal_workspace(&browser).await["role"], "owner");
 
@@ -72,7 +80,10 @@ async fn google_sign_in_links_to_the_account_with_the_same_verified_email() {
     assert_eq!(me.body["full_name"], "Ann", "linking keeps the account's own name");
     assert_eq!(app.db.count("identities").await, 1);
     // The password still works too.
-    app.browser().post("/api/v1/auth/login", json!({ "email": "ann@example.com", "password": PASSWORD })).await.expect(200);
+    app.browser()
+        .post("/api/v1/auth/login", json!({ "email": "ann@example.com", "password": PASSWORD }))
+        .await
+        .expect(200);
 }
 
 #[tokio::test]

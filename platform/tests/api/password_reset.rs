@@ -40,14 +40,16 @@ async fn a_reset_request_tells_nothing_about_which_addresses_have_accounts() {
     let app = TestApp::spawn().await;
     app.signed_in("ann@example.com", "Ann").await;
     let before = stored(&app.db).await;
-    let unknown = app.browser().post("/api/v1/auth/password-reset", json!({ "email": "nobody@example.com" })).await.expect(202);
+    let unknown =
+        app.browser().post("/api/v1/auth/password-reset", json!({ "email": "nobody@example.com" })).await.expect(202);
     assert_eq!(stored(&app.db).await, before, "nothing is stored or sent for an unknown address");
     let known = app.browser().post("/api/v1/auth/password-reset", json!({ "email": "ann@example.com" })).await;
     assert_eq!((known.status, &known.body), (202, &unknown.body));
-    app.browser()
-        .post("/api/v1/auth/password-reset", json!({ "email": "not an email" }))
-        .await
-        .expect_error(422, "invalid_email", Some("email"));
+    app.browser().post("/api/v1/auth/password-reset", json!({ "email": "not an email" })).await.expect_error(
+        422,
+        "invalid_email",
+        Some("email"),
+    );
 }
 
 #[tokio::test]
@@ -61,12 +63,14 @@ async fn an_expired_reset_link_is_refused_and_changes_nothing() {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let hash_before: String = sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.db.pool).await.unwrap();
+    let hash_before: String =
+        sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.db.pool).await.unwrap();
     browser
         .post("/api/v1/auth/password-reset/confirm", json!({ "token": token, "password": "a whole new secret" }))
         .await
         .expect_error(422, "invalid_token", Some("token"));
-    let hash_after: String = sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.db.pool).await.unwrap();
+    let hash_after: String =
+        sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(hash_before, hash_after);
 }
 

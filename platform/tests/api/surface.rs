@@ -58,7 +58,13 @@ async fn framework_errors_use_the_one_error_body() {
     browser.get("/api/v1/no-such-thing").await.expect_error(404, "not_found", None);
     browser.delete("/api/v1/auth/providers").await.expect_error(405, "method_not_allowed", None);
     let reply = browser
-        .send(browser.client.post(format!("{}/api/v1/auth/login", app.base)).header("content-type", "text/plain").body("hi"))
+        .send(
+            browser
+                .client
+                .post(format!("{}/api/v1/auth/login", app.base))
+                .header("content-type", "text/plain")
+                .body("hi"),
+        )
         .await;
     assert_eq!(reply.status / 100, 4, "{reply:?}");
     assert!(reply.body["error"]["code"].is_string(), "{}", reply.body);
@@ -124,7 +130,9 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
                     .client
                     .post(format!("{}/api/v1/auth/signup", strict.base))
                     .header("x-forwarded-for", forwarded)
-                    .json(&json!({ "email": format!("s{number}@example.com"), "password": PASSWORD, "full_name": "U" })),
+                    .json(
+                        &json!({ "email": format!("s{number}@example.com"), "password": PASSWORD, "full_name": "U" }),
+                    ),
             )
             .await
             .expect(201);
@@ -142,6 +150,7 @@ async fn every_response_carries_a_request_id() {
     let reply = browser.get("/healthz").await;
     let generated = reply.headers.get("x-request-id").expect("a request id").to_str().unwrap();
     assert_eq!(generated.len(), 36);
-    let given = browser.send(browser.client.get(format!("{}/healthz", app.base)).header("x-request-id", "abc-123")).await;
+    let given =
+        browser.send(browser.client.get(format!("{}/healthz", app.base)).header("x-request-id", "abc-123")).await;
     assert_eq!(given.headers.get("x-request-id").unwrap(), "abc-123");
 }

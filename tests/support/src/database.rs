@@ -40,11 +40,12 @@ impl TestDatabase {
 
     /// Emails waiting in the queue for `to`, oldest first.
     pub async fn queued_emails(&self, to: &str) -> Vec<EmailMessage> {
-        let jobs: Vec<Vec<u8>> = sqlx::query_scalar("SELECT job FROM apalis.jobs WHERE job_type = $1 ORDER BY run_at, id")
-            .bind(EMAIL_QUEUE)
-            .fetch_all(&self.pool)
-            .await
-            .expect("the job table is readable");
+        let jobs: Vec<Vec<u8>> =
+            sqlx::query_scalar("SELECT job FROM apalis.jobs WHERE job_type = $1 ORDER BY run_at, id")
+                .bind(EMAIL_QUEUE)
+                .fetch_all(&self.pool)
+                .await
+                .expect("the job table is readable");
         jobs.iter()
             .map(|bytes| serde_json::from_slice::<SendEmail>(bytes).expect("email jobs decode").message)
             .filter(|message| message.to.eq_ignore_ascii_case(to))
@@ -58,6 +59,9 @@ impl TestDatabase {
 
     /// Rows in `table`, a name the test itself writes.
     pub async fn count(&self, table: &'static str) -> i64 {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"))).fetch_one(&self.pool).await.expect("the table exists")
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+            .fetch_one(&self.pool)
+            .await
+            .expect("the table exists")
     }
 }

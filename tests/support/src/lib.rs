@@ -33,5 +33,8 @@ where
 pub fn token_in(text: &str) -> String {
     let link = text.split_whitespace().find(|word| word.starts_with("http")).expect("the email has a link");
     let url = url::Url::parse(link).expect("the link is a URL");
-    url.query_pairs().find(|(key, _)| key == "token").map(|(_, value)| value.into_owned()).expect("the link has a token")
+    url.query_pairs()
+        .find(|(key, _)| key == "token")
+        .map(|(_, value)| value.into_owned())
+        .expect("the link has a token")
 }

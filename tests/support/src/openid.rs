@@ -74,11 +74,17 @@ impl OpenIdProvider {
         let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.expect("a loopback port is free");
         let port = acceptor.local_addr()[0].as_socket_addr().expect("a socket address").port();
         let issuer = format!("http://127.0.0.1:{port}");
-        let key = CoreRsaPrivateSigningKey::from_pem(include_str!("../keys/provider.pem"), Some(JsonWebKeyId::new("provider-1".into())))
-            .expect("the provider key parses");
+        let key = CoreRsaPrivateSigningKey::from_pem(
+            include_str!("../keys/provider.pem"),
+            Some(JsonWebKeyId::new("provider-1".into())),
+        )
+        .expect("the provider key parses");
         // The forger claims the published key id, so only the signature gives it away.
-        let forger = CoreRsaPrivateSigningKey::from_pem(include_str!("../keys/forger.pem"), Some(JsonWebKeyId::new("provider-1".into())))
-            .expect("the forger key parses");
+        let forger = CoreRsaPrivateSigningKey::from_pem(
+            include_str!("../keys/forger.pem"),
+            Some(JsonWebKeyId::new("provider-1".into())),
+        )
+        .expect("the forger key parses");
         let provider = Arc::new(Provider {
             issuer: issuer.clone(),
             key,
@@ -145,10 +151,11 @@ fn authorize(provider: Data<&Arc<Provider>>, query: Query<AuthorizeQuery>) -> Re
     }
     let code = uuid::Uuid::new_v4().simple().to_string();
     let identity = provider.identity.lock().expect("not poisoned").clone();
-    provider.grants.lock().expect("not poisoned").insert(
-        code.clone(),
-        Grant { nonce: query.nonce.clone(), challenge: query.code_challenge.clone(), identity },
-    );
+    provider
+        .grants
+        .lock()
+        .expect("not poisoned")
+        .insert(code.clone(), Grant { nonce: query.nonce.clone(), challenge: query.code_challenge.clone(), identity });
     let mut target = url::Url::parse(&query.redirect_uri).expect("the client sent a URL");
     target.query_pairs_mut().append_pair("code", &code).append_pair("state", &query.state);
     Redirect::see_other(target.as_str()).into_response()
@@ -164,7 +171,8 @@ struct TokenForm {
 #[handler]
 fn token(provider: Data<&Arc<Provider>>, request: &Request, form: Form<TokenForm>) -> Response {
     let expected = format!("Basic {}", STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}")));
-    let authorised = request.headers().get("authorization").and_then(|value| value.to_str().ok()) == Some(expected.as_str());
+    let authorised =
+        request.headers().get("authorization").and_then(|value| value.to_str().ok()) == Some(expected.as_str());
     let grant = provider.grants.lock().expect("not poisoned").remove(&form.code);
     let Some(grant) = grant.filter(|_| authorised && form.grant_type == "authorization_code") else {
         return invalid_grant();
@@ -190,8 +198,9 @@ fn token(provider: Data<&Arc<Provider>>, request: &Request, form: Form<TokenForm
     .set_nonce(Some(Nonce::new(nonce)));
     let key = if tokens == Tokens::ForgedSignature { &provider.forger } else { &provider.key };
     let access_token = AccessToken::new(uuid::Uuid::new_v4().to_string());
-    let id_token = CoreIdToken::new(claims, key, CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, Some(&access_token), None)
-        .expect("signing works");
+    let id_token =
+        CoreIdToken::new(claims, key, CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, Some(&access_token), None)
+            .expect("signing works");
     let response = CoreTokenResponse::new(
         access_token,
         CoreTokenType::Bearer,

@@ -28,7 +28,8 @@ impl Mailer {
     }
 
     pub fn outbox(dir: PathBuf, from: Mailbox) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create the outbox {} (VITRINE_OUTBOX_DIR)", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the outbox {} (VITRINE_OUTBOX_DIR)", dir.display()))?;
         Ok(Mailer::Outbox { transport: AsyncFileTransport::new(&dir), from, dir })
     }
 

@@ -66,7 +66,13 @@ pub(super) async fn insert_user(
     .await
     .map(User::from)
     .map_err(|error| {
-        on_unique_violation(error, "users_email_key", "email_taken", "email", "an account with this email already exists")
+        on_unique_violation(
+            error,
+            "users_email_key",
+            "email_taken",
+            "email",
+            "an account with this email already exists",
+        )
     })
 }
 
@@ -120,19 +126,14 @@ pub(super) async fn password_hash(executor: impl PgExecutor<'_>, id: UserId) -> 
 }
 
 pub(super) async fn set_password(connection: &mut PgConnection, id: UserId, hash: &str) -> Result<()> {
-    sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", id.0, hash)
-        .execute(connection)
-        .await?;
+    sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", id.0, hash).execute(connection).await?;
     Ok(())
 }
 
 pub(super) async fn mark_verified(connection: &mut PgConnection, id: UserId) -> Result<()> {
-    sqlx::query!(
-        "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1",
-        id.0
-    )
-    .execute(connection)
-    .await?;
+    sqlx::query!("UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1", id.0)
+        .execute(connection)
+        .await?;
     Ok(())
 }
 
@@ -277,13 +278,9 @@ pub(super) async fn delete_sessions_of(
     user_id: UserId,
     except: Option<Uuid>,
 ) -> Result<()> {
-    sqlx::query!(
-        "DELETE FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id <> $2)",
-        user_id.0,
-        except,
-    )
-    .execute(executor)
-    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id <> $2)", user_id.0, except,)
+        .execute(executor)
+        .await?;
     Ok(())
 }
 

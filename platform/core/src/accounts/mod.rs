@@ -97,8 +97,8 @@ impl FullName {
 
 /// A profile photo: an `https` (or, for local runs, `http`) URL. Uploads come with media.
 fn parse_photo(field: &str, value: &str) -> Result<String> {
-    let url = url::Url::parse(value.trim())
-        .map_err(|_| Error::invalid(field, "invalid_url", "enter a full http(s) URL"))?;
+    let url =
+        url::Url::parse(value.trim()).map_err(|_| Error::invalid(field, "invalid_url", "enter a full http(s) URL"))?;
     if !matches!(url.scheme(), "http" | "https") || value.len() > 2048 {
         return Err(Error::invalid(field, "invalid_url", "enter a full http(s) URL of at most 2048 characters"));
     }
@@ -166,10 +166,7 @@ pub async fn sign_in(pool: &PgPool, email: &str, password: &str) -> Result<(User
         return Err(invalid());
     };
     if !user.email_verified {
-        return Err(Error::forbidden(
-            "email_not_verified",
-            "confirm your email address first: we sent you a link",
-        ));
+        return Err(Error::forbidden("email_not_verified", "confirm your email address first: we sent you a link"));
     }
     let token = start_session(pool, user.id).await?;
     Ok((user, token))
@@ -303,7 +300,12 @@ pub async fn sign_in_external(pool: &PgPool, identity: ExternalIdentity<'_>) -> 
             let email = identity
                 .email
                 .filter(|_| identity.email_verified)
-                .ok_or_else(|| Error::forbidden("email_not_verified", "the provider did not confirm an email address for this account"))
+                .ok_or_else(|| {
+                    Error::forbidden(
+                        "email_not_verified",
+                        "the provider did not confirm an email address for this account",
+                    )
+                })
                 .and_then(|email| Email::parse("email", email))?;
             let user = match db::find_user_by_email(&mut *transaction, &email).await? {
                 Some((user, _)) => {
@@ -364,7 +366,16 @@ mod tests {
     #[test]
     fn emails_are_trimmed_and_checked() {
         assert_eq!(Email::parse("email", "  Ann@Example.com ").unwrap().as_str(), "Ann@Example.com");
-        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "ann@@example.com", "a n@example.com", "ann@.example.com"] {
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "ann@@example.com",
+            "a n@example.com",
+            "ann@.example.com",
+        ] {
             assert!(Email::parse("email", bad).is_err(), "{bad:?} should be refused");
         }
         let long = format!("{}@example.com", "a".repeat(250));

@@ -24,7 +24,7 @@ impl Password {
             return Err(Error::invalid(field, "too_long", format!("use at most {MAX_LENGTH} characters")));
         }
         let lowered = value.to_lowercase();
-        let single_character = lowered.chars().all(|character| Some(character) == lowered.chars().next());
+        let single_character = lowered.chars().all(|character| lowered.starts_with(character));
         if single_character || COMMON.lines().any(|common| common == lowered) {
             return Err(Error::invalid(
                 field,
@@ -48,10 +48,7 @@ impl Password {
 pub fn verify(candidate: &str, stored: Option<&str>) -> bool {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let dummy = DUMMY.get_or_init(|| {
-        Argon2::default()
-            .hash_password(b"not a password anyone has")
-            .map(|hash| hash.to_string())
-            .unwrap_or_default()
+        Argon2::default().hash_password(b"not a password anyone has").map(|hash| hash.to_string()).unwrap_or_default()
     });
     let Ok(parsed) = PasswordHash::new(stored.unwrap_or(dummy)) else {
         return false;
@@ -67,8 +64,14 @@ mod tests {
     #[test]
     fn short_common_and_repeated_passwords_are_refused() {
         assert!(matches!(Password::parse("password", "short"), Err(Error::Invalid { code: "password_too_short", .. })));
-        assert!(matches!(Password::parse("password", "Password123"), Err(Error::Invalid { code: "password_too_common", .. })));
-        assert!(matches!(Password::parse("password", "aaaaaaaaaaaa"), Err(Error::Invalid { code: "password_too_common", .. })));
+        assert!(matches!(
+            Password::parse("password", "Password123"),
+            Err(Error::Invalid { code: "password_too_common", .. })
+        ));
+        assert!(matches!(
+            Password::parse("password", "aaaaaaaaaaaa"),
+            Err(Error::Invalid { code: "password_too_common", .. })
+        ));
         assert!(Password::parse("password", "correct horse battery").is_ok());
     }
 

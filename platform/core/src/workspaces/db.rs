@@ -43,7 +43,11 @@ pub(super) async fn insert_workspace_if_free(
     }))
 }
 
-pub(super) async fn role_of(executor: impl PgExecutor<'_>, workspace: WorkspaceId, user: UserId) -> Result<Option<Role>> {
+pub(super) async fn role_of(
+    executor: impl PgExecutor<'_>,
+    workspace: WorkspaceId,
+    user: UserId,
+) -> Result<Option<Role>> {
     let found = sqlx::query_scalar!(
         "SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
         workspace.0,
@@ -113,7 +117,15 @@ pub(super) async fn update_workspace(
     )
     .execute(executor)
     .await
-    .map_err(|error| on_unique_violation(error, "workspaces_handle_key", "handle_taken", "handle", "this handle is taken; choose another"))?;
+    .map_err(|error| {
+        on_unique_violation(
+            error,
+            "workspaces_handle_key",
+            "handle_taken",
+            "handle",
+            "this handle is taken; choose another",
+        )
+    })?;
     Ok(())
 }
 
@@ -139,7 +151,11 @@ pub(super) async fn members(executor: impl PgExecutor<'_>, workspace: WorkspaceI
         .collect())
 }
 
-pub(super) async fn member(executor: impl PgExecutor<'_>, workspace: WorkspaceId, user: UserId) -> Result<Option<Member>> {
+pub(super) async fn member(
+    executor: impl PgExecutor<'_>,
+    workspace: WorkspaceId,
+    user: UserId,
+) -> Result<Option<Member>> {
     let row = sqlx::query!(
         r#"SELECT u.id, u.email::text AS "email!", u.full_name, m.role, m.joined_at
            FROM workspace_members m JOIN users u ON u.id = m.user_id
@@ -161,13 +177,16 @@ pub(super) async fn member(executor: impl PgExecutor<'_>, workspace: WorkspaceId
 /// Serialises membership changes of one workspace, so two owners demoting each other at the
 /// same moment cannot leave it without an owner.
 pub(super) async fn lock_members(connection: &mut PgConnection, workspace: WorkspaceId) -> Result<()> {
-    sqlx::query!("SELECT id FROM workspaces WHERE id = $1 FOR UPDATE", workspace.0)
-        .fetch_optional(connection)
-        .await?;
+    sqlx::query!("SELECT id FROM workspaces WHERE id = $1 FOR UPDATE", workspace.0).fetch_optional(connection).await?;
     Ok(())
 }
 
-pub(super) async fn set_role(connection: &mut PgConnection, workspace: WorkspaceId, user: UserId, new_role: Role) -> Result<()> {
+pub(super) async fn set_role(
+    connection: &mut PgConnection,
+    workspace: WorkspaceId,
+    user: UserId,
+    new_role: Role,
+) -> Result<()> {
     let updated = sqlx::query!(
         "UPDATE workspace_members SET role = $3 WHERE workspace_id = $1 AND user_id = $2",
         workspace.0,
@@ -180,7 +199,12 @@ pub(super) async fn set_role(connection: &mut PgConnection, workspace: Workspace
     if updated == 0 { Err(Error::NotFound) } else { Ok(()) }
 }
 
-pub(super) async fn add_member(connection: &mut PgConnection, workspace: WorkspaceId, user: UserId, new_role: Role) -> Result<()> {
+pub(super) async fn add_member(
+    connection: &mut PgConnection,
+    workspace: WorkspaceId,
+    user: UserId,
+    new_role: Role,
+) -> Result<()> {
     // An existing member keeps the more powerful of their role and the offered one.
     sqlx::query!(
         r#"INSERT INTO workspace_members (workspace_id, user_id, role) VALUES ($1, $2, $3)
@@ -198,14 +222,11 @@ pub(super) async fn add_member(connection: &mut PgConnection, workspace: Workspa
 }
 
 pub(super) async fn delete_member(connection: &mut PgConnection, workspace: WorkspaceId, user: UserId) -> Result<bool> {
-    let deleted = sqlx::query!(
-        "DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
-        workspace.0,
-        user.0,
-    )
-    .execute(connection)
-    .await?
-    .rows_affected();
+    let deleted =
+        sqlx::query!("DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", workspace.0, user.0,)
+            .execute(connection)
+            .await?
+            .rows_affected();
     Ok(deleted > 0)
 }
 
@@ -247,7 +268,11 @@ pub(super) async fn is_last_owner_anywhere(connection: &mut PgConnection, user: 
     Ok(found)
 }
 
-pub(super) async fn is_member_by_email(executor: impl PgExecutor<'_>, workspace: WorkspaceId, email: &Email) -> Result<bool> {
+pub(super) async fn is_member_by_email(
+    executor: impl PgExecutor<'_>,
+    workspace: WorkspaceId,
+    email: &Email,
+) -> Result<bool> {
     let found = sqlx::query_scalar!(
         r#"SELECT EXISTS (
                SELECT 1 FROM workspace_members m JOIN users u ON u.id = m.user_id
@@ -261,7 +286,10 @@ pub(super) async fn is_member_by_email(executor: impl PgExecutor<'_>, workspace:
     Ok(found)
 }
 
-pub(super) async fn pending_invitations(executor: impl PgExecutor<'_>, workspace: WorkspaceId) -> Result<Vec<Invitation>> {
+pub(super) async fn pending_invitations(
+    executor: impl PgExecutor<'_>,
+    workspace: WorkspaceId,
+) -> Result<Vec<Invitation>> {
     let rows = sqlx::query!(
         r#"SELECT i.id, i.email::text AS "email!", i.role, coalesce(u.full_name, 'a former member') AS "invited_by!",
                   i.created_at, i.expires_at
@@ -285,7 +313,11 @@ pub(super) async fn pending_invitations(executor: impl PgExecutor<'_>, workspace
         .collect())
 }
 
-pub(super) async fn delete_pending_invitation(executor: impl PgExecutor<'_>, workspace: WorkspaceId, email: &Email) -> Result<()> {
+pub(super) async fn delete_pending_invitation(
+    executor: impl PgExecutor<'_>,
+    workspace: WorkspaceId,
+    email: &Email,
+) -> Result<()> {
     sqlx::query!(
         "DELETE FROM invitations WHERE workspace_id = $1 AND email = $2::text::citext AND accepted_at IS NULL",
         workspace.0,
@@ -329,7 +361,11 @@ pub(super) async fn insert_invitation(
     })
 }
 
-pub(super) async fn delete_invitation(executor: impl PgExecutor<'_>, workspace: WorkspaceId, invitation: Uuid) -> Result<bool> {
+pub(super) async fn delete_invitation(
+    executor: impl PgExecutor<'_>,
+    workspace: WorkspaceId,
+    invitation: Uuid,
+) -> Result<bool> {
     let deleted = sqlx::query!(
         "DELETE FROM invitations WHERE workspace_id = $1 AND id = $2 AND accepted_at IS NULL",
         workspace.0,

@@ -20,10 +20,45 @@ const INVITATION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Words that would collide with the product's own subdomains or mislead visitors.
 const RESERVED_HANDLES: &[&str] = &[
-    "www", "app", "api", "admin", "ops", "mail", "smtp", "imap", "pop", "ftp", "ns1", "ns2",
-    "static", "assets", "cdn", "media", "docs", "help", "support", "status", "blog", "billing",
-    "login", "signup", "auth", "account", "accounts", "dashboard", "vitrine", "root", "system",
-    "security", "abuse", "postmaster", "hostmaster", "webmaster", "test", "staging", "dev",
+    "www",
+    "app",
+    "api",
+    "admin",
+    "ops",
+    "mail",
+    "smtp",
+    "imap",
+    "pop",
+    "ftp",
+    "ns1",
+    "ns2",
+    "static",
+    "assets",
+    "cdn",
+    "media",
+    "docs",
+    "help",
+    "support",
+    "status",
+    "blog",
+    "billing",
+    "login",
+    "signup",
+    "auth",
+    "account",
+    "accounts",
+    "dashboard",
+    "vitrine",
+    "root",
+    "system",
+    "security",
+    "abuse",
+    "postmaster",
+    "hostmaster",
+    "webmaster",
+    "test",
+    "staging",
+    "dev",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
@@ -41,7 +76,9 @@ impl Handle {
         if !(3..=40).contains(&length) {
             return Err(Error::invalid(field, "invalid_handle", "use 3 to 40 characters"));
         }
-        let allowed = value.chars().all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '-');
+        let allowed = value
+            .chars()
+            .all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '-');
         if !allowed || value.starts_with('-') || value.ends_with('-') {
             return Err(Error::invalid(
                 field,
@@ -171,9 +208,12 @@ pub(crate) async fn create_personal(connection: &mut PgConnection, user: &User) 
     let base = if base.len() >= 3 { base } else { Handle::derive_from(user.email.split('@').next().unwrap_or("me")) };
     let name = format!("{}'s workspace", user.full_name.chars().take(60).collect::<String>());
     // Taken handles get a number; past a few, a random suffix ends the race with other sign-ups.
-    let candidates = std::iter::once(base.clone())
-        .chain((2..10).map(|number| format!("{base}-{number}")))
-        .chain(std::iter::repeat_with(|| format!("{base}-{}", &token::generate()[..6].to_lowercase().replace(['_', '-'], "x"))).take(5));
+    let candidates = std::iter::once(base.clone()).chain((2..10).map(|number| format!("{base}-{number}"))).chain(
+        std::iter::repeat_with(|| {
+            format!("{base}-{}", &token::generate()[..6].to_lowercase().replace(['_', '-'], "x"))
+        })
+        .take(5),
+    );
     for handle in candidates {
         let id = WorkspaceId(Uuid::new_v4());
         if let Some(workspace) = db::insert_workspace_if_free(&mut *connection, id, &handle, &name, user.id).await? {
@@ -187,9 +227,10 @@ pub async fn create(pool: &PgPool, actor: UserId, handle: &str, name: &str) -> R
     let handle = Handle::parse("handle", handle)?;
     let name = workspace_name(name)?;
     let mut transaction = pool.begin().await?;
-    let workspace = db::insert_workspace_if_free(&mut transaction, WorkspaceId(Uuid::new_v4()), handle.as_str(), &name, actor)
-        .await?
-        .ok_or_else(|| Error::conflict("handle_taken", Some("handle"), "this handle is taken; choose another"))?;
+    let workspace =
+        db::insert_workspace_if_free(&mut transaction, WorkspaceId(Uuid::new_v4()), handle.as_str(), &name, actor)
+            .await?
+            .ok_or_else(|| Error::conflict("handle_taken", Some("handle"), "this handle is taken; choose another"))?;
     transaction.commit().await?;
     Ok(workspace)
 }
@@ -307,7 +348,8 @@ pub async fn invite(
     let token = token::generate();
     let expires_at = Utc::now() + chrono::Duration::from_std(INVITATION_LIFETIME).unwrap_or_default();
     let invitation =
-        db::insert_invitation(&mut transaction, workspace, &email, role, &token::hash(&token), actor, expires_at).await?;
+        db::insert_invitation(&mut transaction, workspace, &email, role, &token::hash(&token), actor, expires_at)
+            .await?;
     let message = links.invitation(email.as_str(), &actor.full_name, &details.name, role.as_str(), &token);
     jobs::enqueue_email(&mut transaction, message).await?;
     transaction.commit().await?;
@@ -323,9 +365,10 @@ pub async fn revoke_invitation(pool: &PgPool, workspace: WorkspaceId, actor: Use
 /// holding it is the proof; an existing member keeps the higher of the two roles.
 pub async fn accept_invitation(pool: &PgPool, actor: UserId, token: &str) -> Result<Workspace> {
     let mut transaction = pool.begin().await?;
-    let (workspace, role) = db::consume_invitation(&mut transaction, &token::hash(token), actor)
-        .await?
-        .ok_or_else(|| Error::invalid("token", "invalid_token", "this invitation is invalid, expired or was already used"))?;
+    let (workspace, role) =
+        db::consume_invitation(&mut transaction, &token::hash(token), actor).await?.ok_or_else(|| {
+            Error::invalid("token", "invalid_token", "this invitation is invalid, expired or was already used")
+        })?;
     db::add_member(&mut transaction, workspace, actor, role).await?;
     transaction.commit().await?;
     get(pool, workspace, actor).await
@@ -338,14 +381,17 @@ mod tests {
     #[test]
     fn handles_follow_the_subdomain_rules() {
         assert_eq!(Handle::parse("handle", "ann-lee-2").unwrap().as_str(), "ann-lee-2");
-        for bad in ["ab", "Ann", "-ann", "ann-", "an_n", "ann lee", "www", "app", "api", "admin", "ops", &"a".repeat(41)] {
+        for bad in
+            ["ab", "Ann", "-ann", "ann-", "an_n", "ann lee", "www", "app", "api", "admin", "ops", &"a".repeat(41)]
+        {
             assert!(Handle::parse("handle", bad).is_err(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn derived_handles_are_valid() {
-        for name in ["Ann Lee", "Zoë O'Brien", "李", "a", "www", "---", "A very long name that goes on and on and on"] {
+        for name in ["Ann Lee", "Zoë O'Brien", "李", "a", "www", "---", "A very long name that goes on and on and on"]
+        {
             let derived = Handle::derive_from(name);
             assert!(Handle::parse("handle", &derived).is_ok(), "{name:?} gave {derived:?}");
         }
