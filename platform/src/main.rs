@@ -58,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => {
             let application = Application::build(cli.config).await?;
             tracing::info!(port = application.port(), "platform listening");
-            application.run_until(shutdown_signal()).await.context("serving HTTP")?;
+            application.run_until(vitrine_core::shutdown::signal()).await.context("serving HTTP")?;
         }
         Command::Migrate => {
             let pool = vitrine_core::db::connect(&cli.config.database).await?;
@@ -76,20 +76,4 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("installing a SIGTERM handler only fails outside a Tokio runtime");
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
-    tracing::info!("shutting down");
 }

@@ -69,7 +69,7 @@ async fn main() -> anyhow::Result<()> {
 
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
-    let shutdown = shutdown_signal();
+    let shutdown = vitrine_core::shutdown::signal();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -134,15 +134,4 @@ async fn serve_admin(listener: TcpListener, pool: PgPool, metrics: Metrics) {
             let _ = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(stream), service).await;
         });
     }
-}
-
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("installing a SIGTERM handler only fails outside a Tokio runtime");
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate.recv() => {}
-    }
-    tracing::info!("shutting down");
 }

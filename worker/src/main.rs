@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
             .build(jobs::email::send)
     });
     let result = monitor.run_with_signal(async {
-        shutdown_signal().await;
+        vitrine_core::shutdown::signal().await;
         Ok(())
     });
     result.await.context("running the job workers")?;
@@ -126,15 +126,4 @@ async fn readyz(pool: Data<&PgPool>) -> Response {
 #[handler]
 fn render_metrics(metrics: Data<&Metrics>) -> Response {
     metrics.render().with_content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").into_response()
-}
-
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("installing a SIGTERM handler only fails outside a Tokio runtime");
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate.recv() => {}
-    }
-    tracing::info!("shutting down: finishing jobs in flight");
 }

@@ -9,6 +9,7 @@ pub mod email;
 pub mod error;
 pub mod jobs;
 pub mod rate_limit;
+pub mod shutdown;
 pub mod telemetry;
 pub mod token;
 pub mod workspaces;

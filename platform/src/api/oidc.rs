@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl,
+    Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use poem::web::cookie::CookieJar;
 use poem_openapi::param::Query;
@@ -20,6 +20,9 @@ use super::ApiTags;
 use crate::State;
 use crate::error::{ApiError, ApiResult};
 use crate::session::OIDC_STATE_COOKIE;
+
+type DiscoveredClient =
+    CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
 
 const SIGN_IN_LIFETIME: Duration = Duration::from_secs(600);
 const PROVIDER: &str = "google";
@@ -55,8 +58,16 @@ impl Google {
         })
     }
 
-    async fn metadata(&self) -> anyhow::Result<CoreProviderMetadata> {
-        Ok(CoreProviderMetadata::discover_async(self.issuer.clone(), &self.http).await?)
+    /// A client for the provider as it describes itself now (endpoints and signing keys).
+    async fn client(&self) -> Result<DiscoveredClient, ApiError> {
+        let metadata =
+            CoreProviderMetadata::discover_async(self.issuer.clone(), &self.http).await.map_err(|error| {
+                tracing::warn!(error = %error, "the provider's OpenID metadata could not be read");
+                ApiError::from(vitrine_core::Error::Internal(anyhow::anyhow!("the sign-in provider did not answer")))
+            })?;
+        let secret = ClientSecret::new(self.client_secret.expose().to_owned());
+        Ok(CoreClient::from_provider_metadata(metadata, self.client_id.clone(), Some(secret))
+            .set_redirect_uri(self.redirect.clone()))
     }
 }
 
@@ -85,13 +96,7 @@ impl OidcApi {
     #[oai(path = "/start", method = "get", operation_id = "googleStart")]
     async fn start(&self, jar: &CookieJar, next: Query<Option<String>>) -> ApiResult<Redirect> {
         let google = self.state.google.as_ref().ok_or_else(ApiError::not_found)?;
-        let metadata = google.metadata().await.map_err(provider_unreachable)?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            google.client_id.clone(),
-            Some(ClientSecret::new(google.client_secret.expose().to_owned())),
-        )
-        .set_redirect_uri(google.redirect.clone());
+        let client = google.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
             .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
@@ -137,13 +142,7 @@ impl OidcApi {
         let Some(pending) = accounts::oidc::finish(&self.state.pool, PROVIDER, &state).await? else {
             return Ok(failed("unknown or expired state"));
         };
-        let metadata = google.metadata().await.map_err(provider_unreachable)?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            google.client_id.clone(),
-            Some(ClientSecret::new(google.client_secret.expose().to_owned())),
-        )
-        .set_redirect_uri(google.redirect.clone());
+        let client = google.client().await?;
         let exchange = match client.exchange_code(AuthorizationCode::new(code)) {
             Ok(request) => {
                 request
@@ -182,9 +181,4 @@ impl OidcApi {
         jar.add(self.state.cookies.session(&token));
         Ok(Redirect::Found(pending.next_path))
     }
-}
-
-fn provider_unreachable(error: anyhow::Error) -> ApiError {
-    tracing::warn!(error = %error, "Google's OpenID metadata could not be read");
-    ApiError::from(vitrine_core::Error::Internal(error.context("the sign-in provider did not answer")))
 }

@@ -22,18 +22,25 @@ struct UserRow {
     created_at: DateTime<Utc>,
 }
 
+/// Builds a `User` from any query result that selected the user's columns by their names.
+macro_rules! user_from {
+    ($row:expr) => {
+        User {
+            id: UserId($row.id),
+            email: $row.email,
+            full_name: $row.full_name,
+            photo: $row.photo,
+            is_private: $row.is_private,
+            email_verified: $row.email_verified_at.is_some(),
+            is_admin: $row.is_admin,
+            created_at: $row.created_at,
+        }
+    };
+}
+
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
-        User {
-            id: UserId(row.id),
-            email: row.email,
-            full_name: row.full_name,
-            photo: row.photo,
-            is_private: row.is_private,
-            email_verified: row.email_verified_at.is_some(),
-            is_admin: row.is_admin,
-            created_at: row.created_at,
-        }
+        user_from!(row)
     }
 }
 
@@ -103,17 +110,8 @@ pub(super) async fn find_user_by_email(
     .fetch_optional(executor)
     .await?;
     Ok(row.map(|row| {
-        let user = User::from(UserRow {
-            id: row.id,
-            email: row.email,
-            full_name: row.full_name,
-            photo: row.photo,
-            is_private: row.is_private,
-            email_verified_at: row.email_verified_at,
-            is_admin: row.is_admin,
-            created_at: row.created_at,
-        });
-        (user, row.password_hash)
+        let hash = row.password_hash;
+        (user_from!(row), hash)
     }))
 }
 
@@ -255,17 +253,8 @@ pub(super) async fn find_session_user(
             .execute(executor)
             .await?;
     }
-    let user = User::from(UserRow {
-        id: row.id,
-        email: row.email,
-        full_name: row.full_name,
-        photo: row.photo,
-        is_private: row.is_private,
-        email_verified_at: row.email_verified_at,
-        is_admin: row.is_admin,
-        created_at: row.created_at,
-    });
-    Ok(Some((user, row.session_id)))
+    let session_id = row.session_id;
+    Ok(Some((user_from!(row), session_id)))
 }
 
 pub(super) async fn delete_session(executor: impl PgExecutor<'_>, session_id: Uuid) -> Result<()> {
