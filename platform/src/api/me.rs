@@ -25,7 +25,7 @@ pub struct MeApi {
 pub struct UpdateMeRequest {
     #[serde(default)]
     full_name: Option<String>,
-    /// An http(s) URL; `null` removes the photo
+    /// An http(s) URL; an empty string or `null` removes the photo
     #[serde(default)]
     photo: MaybeUndefined<String>,
     /// Hide the profile from every listing

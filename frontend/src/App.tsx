@@ -1,0 +1,32 @@
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { AcceptInvitation } from './pages/AcceptInvitation';
+import { ForgotPassword } from './pages/ForgotPassword';
+import { Home } from './pages/Home';
+import { Login } from './pages/Login';
+import { Members } from './pages/Members';
+import { ResetPassword } from './pages/ResetPassword';
+import { Settings } from './pages/Settings';
+import { Signup } from './pages/Signup';
+import { VerifyEmail } from './pages/VerifyEmail';
+import { RequireSession, SessionProvider } from './session';
+
+export function App() {
+  return (
+    <BrowserRouter basename="/app">
+      <SessionProvider>
+        <Routes>
+          <Route path="/signup" element={<Signup />} />
+          <Route path="/login" element={<Login />} />
+          <Route path="/verify-email" element={<VerifyEmail />} />
+          <Route path="/forgot-password" element={<ForgotPassword />} />
+          <Route path="/reset-password" element={<ResetPassword />} />
+          <Route path="/invitations/accept" element={<AcceptInvitation />} />
+          <Route path="/" element={<RequireSession><Home /></RequireSession>} />
+          <Route path="/settings" element={<RequireSession><Settings /></RequireSession>} />
+          <Route path="/workspaces/:workspaceId/members" element={<RequireSession><Members /></RequireSession>} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}

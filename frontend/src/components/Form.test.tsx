@@ -1,0 +1,29 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/errors';
+import { Field, FormError } from './Form';
+
+describe('form fields', () => {
+  it('show the error that names them, linked for screen readers', () => {
+    const error = new ApiError(422, 'password_too_short', 'use at least 10 characters', 'password');
+    render(
+      <form>
+        <FormError error={error} fields={['email', 'password']} />
+        <Field label="Email" name="email" error={error} />
+        <Field label="Password" name="password" error={error} hint="At least 10 characters." />
+      </form>,
+    );
+    const password = screen.getByLabelText('Password');
+    expect(password.getAttribute('aria-invalid')).toBe('true');
+    const message = screen.getByRole('alert');
+    expect(message.textContent).toBe('use at least 10 characters');
+    expect(password.getAttribute('aria-describedby')).toBe(message.id);
+    expect(screen.getByLabelText('Email').getAttribute('aria-invalid')).toBeNull();
+    expect(screen.queryByText('At least 10 characters.')).toBeNull();
+  });
+
+  it('put an error naming no shown field above the form', () => {
+    render(<FormError error={new ApiError(429, 'rate_limited', 'too many attempts', null)} fields={['email']} />);
+    expect(screen.getByRole('alert').textContent).toBe('too many attempts');
+  });
+});
