@@ -1,6 +1,7 @@
 //! Starting the product's binaries as child processes, and waiting for them to be ready.
 
 use std::path::PathBuf;
+use std::process::Stdio;
 use std::time::Duration;
 
 use tokio::process::{Child, Command};
@@ -29,6 +30,10 @@ impl Process {
         command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("VITRINE_LOG", "info");
         for (key, value) in environment {
             command.env(key, value);
+        }
+        // The binaries' logs would drown the test report; VITRINE_TEST_LOGS=1 shows them.
+        if std::env::var_os("VITRINE_TEST_LOGS").is_none() {
+            command.stdout(Stdio::null()).stderr(Stdio::null());
         }
         let child = command.kill_on_drop(true).spawn().unwrap_or_else(|error| panic!("{name} starts: {error}"));
         Process { child }

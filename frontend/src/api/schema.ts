@@ -456,7 +456,7 @@ export interface components {
         /** UpdateMeRequest */
         UpdateMeRequest: {
             full_name?: string;
-            /** @description An http(s) URL; `null` removes the photo */
+            /** @description An http(s) URL; an empty string or `null` removes the photo */
             photo?: string;
             /** @description Hide the profile from every listing */
             is_private?: boolean;
