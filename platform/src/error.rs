@@ -126,3 +126,14 @@ pub async fn framework_error_to_body(error: poem::Error) -> Response {
         .with_status(status)
         .into_response()
 }
+
+impl From<vitrine_core::json::JsonError> for ApiError {
+    fn from(error: vitrine_core::json::JsonError) -> Self {
+        let field = (!error.path.is_empty()).then_some(error.path);
+        if error.code == "malformed_json" {
+            ApiError::BadRequest(body(error.code, error.message, None))
+        } else {
+            ApiError::Unprocessable(body(error.code, error.message, field))
+        }
+    }
+}

@@ -5,12 +5,16 @@
 pub mod accounts;
 pub mod config;
 pub mod db;
+pub mod document;
 pub mod email;
 pub mod error;
 pub mod jobs;
+pub mod json;
 pub mod rate_limit;
+pub mod render;
 pub mod shutdown;
 pub mod telemetry;
+pub mod themes;
 pub mod token;
 pub mod workspaces;
 

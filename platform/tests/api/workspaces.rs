@@ -141,7 +141,7 @@ async fn bad_invitations_are_refused_and_expired_ones_cannot_be_accepted() {
     );
     ann.post(&path, json!({ "email": "c@example.com", "role": "admin" })).await.expect_error(
         422,
-        "invalid_type",
+        "invalid_value",
         Some("role"),
     );
     ann.post(&path, json!({ "email": "c@example.com" })).await.expect_error(422, "missing_field", Some("role"));
@@ -225,7 +225,7 @@ async fn roles_change_but_a_workspace_always_keeps_an_owner() {
     ann.delete(&format!("/api/v1/workspaces/{id}/members/{ann_id}")).await.expect_error(409, "last_owner", None);
     ann.patch(&format!("/api/v1/workspaces/{id}/members/{bob_id}"), json!({ "role": "superuser" })).await.expect_error(
         422,
-        "invalid_type",
+        "invalid_value",
         Some("role"),
     );
 

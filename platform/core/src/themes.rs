@@ -1,0 +1,150 @@
+//! The built-in page designs ("templates" in the product): each is CSS over the one HTML the
+//! renderer draws, plus the page style a new portfolio starts with.
+
+use std::sync::LazyLock;
+
+use poem_openapi::Enum;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::document::values::{Color, Font, LayoutWidth, Spacing};
+use crate::document::{PageStyle, Palette};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case")]
+pub enum Theme {
+    Minimal,
+    Modern,
+    Creative,
+    Developer,
+}
+
+const BASE_CSS: &str = include_str!("../templates/themes/base.css");
+
+impl Theme {
+    pub const ALL: [Theme; 4] = [Theme::Minimal, Theme::Modern, Theme::Creative, Theme::Developer];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Theme::Minimal => "minimal",
+            Theme::Modern => "modern",
+            Theme::Creative => "creative",
+            Theme::Developer => "developer",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|theme| theme.id() == id)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Minimal => "Minimal",
+            Theme::Modern => "Modern",
+            Theme::Creative => "Creative",
+            Theme::Developer => "Developer",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Theme::Minimal => "One quiet column, serif headings and generous white space; lets the words carry it.",
+            Theme::Modern => "A bold hero with your photo, a dated timeline and project cards.",
+            Theme::Creative => "Colour blocks, big display type and a gallery that shows off visual work.",
+            Theme::Developer => "Dark, monospaced accents and tag chips; reads like a well-kept README.",
+        }
+    }
+
+    fn own_css(self) -> &'static str {
+        match self {
+            Theme::Minimal => include_str!("../templates/themes/minimal.css"),
+            Theme::Modern => include_str!("../templates/themes/modern.css"),
+            Theme::Creative => include_str!("../templates/themes/creative.css"),
+            Theme::Developer => include_str!("../templates/themes/developer.css"),
+        }
+    }
+
+    /// The page's stylesheet: the shared structure, then this design.
+    pub fn css(self) -> &'static str {
+        static CSS: LazyLock<[String; 4]> =
+            LazyLock::new(|| Theme::ALL.map(|theme| format!("{BASE_CSS}\n{}", theme.own_css())));
+        &CSS[self as usize]
+    }
+
+    /// Changes whenever the design's CSS changes, so cached pages drawn with an older one are
+    /// not served for the new.
+    pub fn version(self) -> &'static str {
+        static VERSIONS: LazyLock<[String; 4]> = LazyLock::new(|| {
+            Theme::ALL.map(|theme| {
+                let digest = Sha256::new()
+                    .chain_update(env!("CARGO_PKG_VERSION"))
+                    .chain_update(theme.css())
+                    .chain_update(include_str!("../templates/page.html"))
+                    .finalize();
+                digest[..6].iter().map(|byte| format!("{byte:02x}")).collect()
+            })
+        });
+        &VERSIONS[self as usize]
+    }
+
+    /// The style a portfolio created from this design starts with.
+    pub fn default_style(self) -> PageStyle {
+        let palette = |primary, text, background, accent, muted| Palette { primary, text, background, accent, muted };
+        let hex = |text: &str| text.parse::<Color>().expect("the built-in palettes are valid");
+        match self {
+            Theme::Minimal => PageStyle {
+                colors: palette(hex("#1f3a5f"), hex("#1d1d1f"), hex("#fbfaf7"), hex("#b4532a"), hex("#5f5e5a")),
+                heading_font: Font::SourceSerif4,
+                body_font: Font::Inter,
+                base_font_size: 17,
+                background_image: None,
+                spacing: Spacing::Relaxed,
+                layout_width: LayoutWidth::Narrow,
+            },
+            Theme::Modern => PageStyle {
+                colors: palette(hex("#2747d6"), hex("#161a23"), hex("#ffffff"), hex("#0e9f8a"), hex("#596174")),
+                heading_font: Font::SpaceGrotesk,
+                body_font: Font::Inter,
+                base_font_size: 16,
+                background_image: None,
+                spacing: Spacing::Normal,
+                layout_width: LayoutWidth::Normal,
+            },
+            Theme::Creative => PageStyle {
+                colors: palette(hex("#c2185b"), hex("#1b1030"), hex("#fff6ea"), hex("#3f2bb3"), hex("#5e5270")),
+                heading_font: Font::PlayfairDisplay,
+                body_font: Font::Lora,
+                base_font_size: 17,
+                background_image: None,
+                spacing: Spacing::Relaxed,
+                layout_width: LayoutWidth::Wide,
+            },
+            Theme::Developer => PageStyle {
+                colors: palette(hex("#7ee787"), hex("#e6edf3"), hex("#0d1117"), hex("#79c0ff"), hex("#9aa5b1")),
+                heading_font: Font::JetbrainsMono,
+                body_font: Font::Inter,
+                base_font_size: 16,
+                background_image: None,
+                spacing: Spacing::Normal,
+                layout_width: LayoutWidth::Normal,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_palettes_are_readable() {
+        for theme in Theme::ALL {
+            let colors = theme.default_style().colors;
+            for (name, color) in [("text", colors.text), ("muted", colors.muted), ("primary", colors.primary)] {
+                let ratio = color.contrast(colors.background);
+                assert!(ratio >= 4.5, "{} {name} has contrast {ratio:.2}", theme.id());
+            }
+        }
+    }
+}
