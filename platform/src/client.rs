@@ -16,6 +16,8 @@ pub struct Client {
     pub ip: Option<IpAddr>,
     /// `scheme://host[:port]` as the client addressed us.
     pub origin: Option<String>,
+    /// `host[:port]`, lowercase, as the client addressed us.
+    pub host: Option<String>,
 }
 
 pub struct ClientPolicy {
@@ -44,9 +46,9 @@ impl ClientPolicy {
         let forwarded_proto = header_text("x-forwarded-proto").filter(|_| trusted);
         let https = forwarded_proto.map(|proto| proto.eq_ignore_ascii_case("https")).unwrap_or(false);
         let host = header_text("x-forwarded-host").filter(|_| trusted).or_else(|| header_text("host"));
-        let origin =
-            host.map(|host| format!("{}://{}", if https { "https" } else { "http" }, host.to_ascii_lowercase()));
-        Client { ip, origin }
+        let host = host.map(str::to_ascii_lowercase);
+        let origin = host.as_ref().map(|host| format!("{}://{host}", if https { "https" } else { "http" }));
+        Client { ip, origin, host }
     }
 
     /// Refuses a state-changing request sent by another site: its `Origin` (or, failing that,
@@ -80,7 +82,7 @@ pub async fn middleware<E: Endpoint>(
             error: crate::error::ErrorDetail {
                 code: "cross_site_request".into(),
                 message: "this request came from another site and was refused".into(),
-                field: None,
+                ..Default::default()
             },
         })))
         .into_response());

@@ -29,8 +29,21 @@ pub struct PlatformConfig {
     #[arg(long, env = "VITRINE_TRUSTED_PROXIES", value_delimiter = ',', default_value = "127.0.0.1/32,::1/128")]
     pub trusted_proxies: Vec<IpNet>,
 
+    /// Key that signs the cookies unlocking password-protected pages (at least 32 characters;
+    /// the same on every replica). Without it a random key is made at start-up, so unlocked
+    /// pages lock again on restart
+    #[arg(long, env = "VITRINE_SECRET_KEY", hide_env_values = true, value_parser = parse_secret_key)]
+    pub secret_key: Option<Secret>,
+
     #[command(flatten)]
     pub google: GoogleConfig,
+}
+
+fn parse_secret_key(value: &str) -> Result<Secret, String> {
+    if value.chars().count() < 32 {
+        return Err("must be at least 32 characters".into());
+    }
+    Ok(Secret::new(value))
 }
 
 /// Sign-in with Google. Without a client id the button is hidden and the endpoints answer 404.

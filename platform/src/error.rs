@@ -7,7 +7,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 use vitrine_core::Error;
 
-#[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Object, serde::Serialize, serde::Deserialize)]
 pub struct ErrorDetail {
     /// Stable, machine-readable reason, e.g. `email_taken`
     pub code: String,
@@ -15,6 +15,22 @@ pub struct ErrorDetail {
     pub message: String,
     /// JSON path of the offending input, when one field is at fault
     pub field: Option<String>,
+    /// Every problem found, when the input breaks several rules (an invalid document)
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<Problem>>,
+    /// The latest revision, when a save was based on an older one
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_revision: Option<i64>,
+}
+
+/// One broken rule of a document, at its JSON path.
+#[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize)]
@@ -53,7 +69,9 @@ pub enum ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 fn body(code: &str, message: impl Into<String>, field: Option<String>) -> Json<ErrorBody> {
-    Json(ErrorBody { error: ErrorDetail { code: code.to_owned(), message: message.into(), field } })
+    Json(ErrorBody {
+        error: ErrorDetail { code: code.to_owned(), message: message.into(), field, ..Default::default() },
+    })
 }
 
 impl ApiError {
@@ -63,6 +81,32 @@ impl ApiError {
 
     pub fn unprocessable(code: &str, message: impl Into<String>, field: Option<String>) -> Self {
         ApiError::Unprocessable(body(code, message, field))
+    }
+
+    /// A 422 listing every violation; `under` prefixes their paths (`document`).
+    pub fn invalid_document(violations: &[vitrine_core::document::Violation], under: &str) -> Self {
+        let problems: Vec<Problem> = violations
+            .iter()
+            .map(|violation| Problem {
+                field: vitrine_core::json::join(under, &violation.path),
+                code: violation.code.to_owned(),
+                message: violation.message.clone(),
+            })
+            .collect();
+        let count = problems.len();
+        ApiError::Unprocessable(Json(ErrorBody {
+            error: ErrorDetail {
+                code: "invalid_document".into(),
+                message: if count == 1 {
+                    format!("the document breaks a rule: {}", problems[0].message)
+                } else {
+                    format!("the document breaks {count} rules; see `errors`")
+                },
+                field: problems.first().map(|problem| problem.field.clone()),
+                errors: Some(problems),
+                current_revision: None,
+            },
+        }))
     }
 
     pub fn not_found() -> Self {
@@ -78,6 +122,16 @@ impl From<Error> for ApiError {
             Error::Forbidden { code, message } => ApiError::Forbidden(body(code, message, None)),
             Error::NotFound => ApiError::not_found(),
             Error::Conflict { code, message, field } => ApiError::Conflict(body(code, message, field)),
+            Error::InvalidDocument(violations) => ApiError::invalid_document(&violations, ""),
+            Error::StaleRevision { current } => ApiError::Conflict(Json(ErrorBody {
+                error: ErrorDetail {
+                    code: "stale_revision".into(),
+                    message: format!("the document was changed elsewhere; the latest revision is {current}"),
+                    field: None,
+                    errors: None,
+                    current_revision: Some(current),
+                },
+            })),
             Error::RateLimited { retry_after } => ApiError::TooManyRequests(
                 body("rate_limited", format!("too many attempts; retry in {} s", retry_after.as_secs()), None),
                 retry_after.as_secs(),
@@ -122,7 +176,7 @@ pub async fn framework_error_to_body(error: poem::Error) -> Response {
         error.to_string()
     };
     let (status, code) = if code == "invalid_parameter" { (StatusCode::BAD_REQUEST, code) } else { (status, code) };
-    poem::web::Json(ErrorBody { error: ErrorDetail { code: code.to_owned(), message, field } })
+    poem::web::Json(ErrorBody { error: ErrorDetail { code: code.to_owned(), message, field, ..Default::default() } })
         .with_status(status)
         .into_response()
 }

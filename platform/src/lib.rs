@@ -3,12 +3,14 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+mod assets;
 mod client;
 pub mod config;
 pub mod error;
 mod frontend;
 mod observability;
 pub mod payload;
+mod public;
 mod session;
 
 use std::sync::Arc;
@@ -20,6 +22,7 @@ use poem::middleware::CookieJarManager;
 use poem::{EndpointExt, Route, Server};
 use sqlx::PgPool;
 use vitrine_core::email::Links;
+use vitrine_core::sites::Sites;
 
 use crate::client::ClientPolicy;
 use crate::config::PlatformConfig;
@@ -31,6 +34,9 @@ pub struct State {
     pub links: Links,
     pub cookies: CookiePolicy,
     pub google: Option<api::oidc::Google>,
+    pub sites: Sites,
+    pub pages: public::PageCache,
+    pub unlock: public::UnlockKey,
 }
 
 pub struct Application {
@@ -53,12 +59,23 @@ impl Application {
             ),
             _ => None,
         };
+        let unlock_key = match &config.secret_key {
+            Some(key) => key.expose().as_bytes().to_vec(),
+            None => {
+                tracing::warn!("VITRINE_SECRET_KEY is not set: unlocked pages lock again when the platform restarts");
+                vitrine_core::token::generate().into_bytes()
+            }
+        };
         let state = Arc::new(State {
             pool: pool.clone(),
             links: Links::new(config.public.public_url.clone()),
             cookies: CookiePolicy { secure: config.public.public_url.scheme() == "https" },
             google,
+            sites: Sites::new(&config.public),
+            pages: public::PageCache::new(),
+            unlock: public::UnlockKey::new(&unlock_key),
         });
+        public::listen_for_changes(pool.clone(), state.clone());
         let client_policy = Arc::new(ClientPolicy {
             trusted_proxies: config.trusted_proxies.clone(),
             public_origin: config.public.public_url.origin().ascii_serialization(),
@@ -71,9 +88,15 @@ impl Application {
             .at("/healthz", poem::get(observability::healthz))
             .at("/readyz", poem::get(observability::readyz))
             .at("/metrics", poem::get(observability::render_metrics))
+            .at("/assets/fonts/:file", poem::get(assets::font))
+            .at("/assets/previews/:file", poem::get(assets::preview))
             .nest("/app", frontend::endpoint(&config.frontend_dir))
             .at("/", poem::get(frontend::to_app))
             .nest("/", api)
+            .around({
+                let state = state.clone();
+                move |next, request| public::middleware(next, request, state.clone())
+            })
             .data(state)
             .data(observability.clone())
             .with(CookieJarManager::new())
@@ -111,11 +134,15 @@ pub fn openapi_spec() -> String {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .connect_lazy("postgres://localhost/unused")
         .expect("a constant URL parses");
+    let public_url = url::Url::parse("http://localhost").expect("a constant URL parses");
     let state = Arc::new(State {
         pool,
-        links: Links::new(url::Url::parse("http://localhost").expect("a constant URL parses")),
+        links: Links::new(public_url.clone()),
         cookies: CookiePolicy { secure: false },
         google: None,
+        sites: Sites::new(&vitrine_core::config::PublicUrlConfig { public_url, base_domain: "localhost".into() }),
+        pages: public::PageCache::new(),
+        unlock: public::UnlockKey::new(b"unused"),
     });
     api::service(state).spec()
 }

@@ -18,6 +18,12 @@ pub enum Error {
     /// Absent, or present in another tenant: both answer the same so nothing leaks.
     #[error("not found")]
     NotFound,
+    /// A document that breaks the schema: every violation, each at its path.
+    #[error("the document is invalid ({} errors)", .0.len())]
+    InvalidDocument(Vec<crate::document::Violation>),
+    /// A save based on a revision that is no longer the latest; nothing was written.
+    #[error("the document was changed elsewhere; the latest revision is {current}")]
+    StaleRevision { current: i64 },
     #[error("{message}")]
     Conflict { code: &'static str, message: String, field: Option<String> },
     #[error("too many attempts; retry in {} s", retry_after.as_secs())]

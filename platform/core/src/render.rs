@@ -13,7 +13,7 @@ use crate::themes::Theme;
 
 /// What the page says about itself, beyond the document.
 pub struct Page<'a> {
-    /// The `<title>`; the header's name and headline when empty.
+    /// The `<title>` when the document has no header (whose name and headline come first).
     pub title: &'a str,
     /// The meta description; the header summary or first text when empty.
     pub description: &'a str,
@@ -95,16 +95,13 @@ pub fn render(document: &Document, theme: Theme, page: &Page<'_>) -> String {
         Section::Header(header) => Some(header),
         _ => None,
     });
-    let title = if page.title.trim().is_empty() {
-        match header {
-            Some(header) => match &header.headline {
-                Some(headline) => format!("{} — {headline}", header.name),
-                None => header.name.clone(),
-            },
-            None => "Portfolio".to_owned(),
-        }
-    } else {
-        page.title.to_owned()
+    let title = match header {
+        Some(header) => match &header.headline {
+            Some(headline) => format!("{} — {headline}", header.name),
+            None => header.name.clone(),
+        },
+        None if !page.title.trim().is_empty() => page.title.to_owned(),
+        None => "Portfolio".to_owned(),
     };
     let description = if page.description.trim().is_empty() { summary(document) } else { page.description.to_owned() };
     let og_image = header.and_then(|header| header.photo.as_ref()).map(|photo| match photo {
@@ -165,20 +162,19 @@ fn render_section(section: &Section, assets: &str) -> String {
             HeaderTemplate { frame: frame("header", &section.id, None, ""), section, assets }.render()
         }
         Section::About(section) => {
-            AboutTemplate { frame: frame("about", &section.id, section.title.as_ref(), "About"), section, }
-                .render()
+            AboutTemplate { frame: frame("about", &section.id, section.title.as_ref(), "About"), section }.render()
         }
         Section::Experience(section) => ExperienceTemplate {
             frame: frame("experience", &section.id, section.title.as_ref(), "Experience"),
-            section, }
+            section,
+        }
         .render(),
-        Section::Education(section) => EducationTemplate {
-            frame: frame("education", &section.id, section.title.as_ref(), "Education"),
-            section, }
-        .render(),
-        Section::Skills(section) => {
-            SkillsTemplate { frame: frame("skills", &section.id, section.title.as_ref(), "Skills"), section, }
+        Section::Education(section) => {
+            EducationTemplate { frame: frame("education", &section.id, section.title.as_ref(), "Education"), section }
                 .render()
+        }
+        Section::Skills(section) => {
+            SkillsTemplate { frame: frame("skills", &section.id, section.title.as_ref(), "Skills"), section }.render()
         }
         Section::Projects(section) => ProjectsTemplate {
             frame: frame("projects", &section.id, section.title.as_ref(), "Projects"),
@@ -186,16 +182,16 @@ fn render_section(section: &Section, assets: &str) -> String {
             assets,
         }
         .render(),
-        Section::SocialLinks(section) => SocialLinksTemplate {
-            frame: frame("social_links", &section.id, section.title.as_ref(), "Links"),
-            section, }
-        .render(),
-        Section::Contact(section) => ContactTemplate {
-            frame: frame("contact", &section.id, section.title.as_ref(), "Contact"),
-            section, }
-        .render(),
+        Section::SocialLinks(section) => {
+            SocialLinksTemplate { frame: frame("social_links", &section.id, section.title.as_ref(), "Links"), section }
+                .render()
+        }
+        Section::Contact(section) => {
+            ContactTemplate { frame: frame("contact", &section.id, section.title.as_ref(), "Contact"), section }
+                .render()
+        }
         Section::Text(section) => {
-            TextTemplate { frame: frame("text", &section.id, section.title.as_ref(), ""), section, }.render()
+            TextTemplate { frame: frame("text", &section.id, section.title.as_ref(), ""), section }.render()
         }
         Section::Image(section) => {
             ImageTemplate { frame: frame("image", &section.id, None, ""), section, assets }.render()
@@ -315,6 +311,28 @@ fn date_range(start: Option<&PartialDate>, end: Option<&PartialDate>, current: b
         (None, None, true) => Some("Present".to_owned()),
     }
 }
+
+#[derive(Template)]
+#[template(path = "unlock.html")]
+struct UnlockTemplate<'a> {
+    title: &'a str,
+    error: Option<&'a str>,
+}
+
+/// The form a visitor of a password-protected page sees.
+pub fn unlock_page(title: &str, error: Option<&str>) -> String {
+    UnlockTemplate { title, error }.render().expect("rendering to a string cannot fail")
+}
+
+/// What a visitor sees for a page that does not exist, or that they may not see: the same,
+/// so a private page cannot be told from a missing one.
+pub fn not_found_page() -> String {
+    NotFoundTemplate.render().expect("rendering to a string cannot fail")
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundTemplate;
 
 #[cfg(test)]
 mod tests;

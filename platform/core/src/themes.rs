@@ -56,6 +56,16 @@ impl Theme {
         }
     }
 
+    /// A small picture of the design with sample content.
+    pub fn thumbnail(self) -> &'static [u8] {
+        match self {
+            Theme::Minimal => include_bytes!("../assets/previews/minimal.png"),
+            Theme::Modern => include_bytes!("../assets/previews/modern.png"),
+            Theme::Creative => include_bytes!("../assets/previews/creative.png"),
+            Theme::Developer => include_bytes!("../assets/previews/developer.png"),
+        }
+    }
+
     fn own_css(self) -> &'static str {
         match self {
             Theme::Minimal => include_str!("../templates/themes/minimal.css"),

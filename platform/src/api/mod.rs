@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod me;
 pub mod oidc;
+pub mod portfolios;
+pub mod templates;
 pub mod workspaces;
 
 use std::sync::Arc;
@@ -22,6 +24,12 @@ pub enum ApiTags {
     Account,
     /// Workspaces (tenants), members and invitations
     Workspaces,
+    /// Portfolios: their document, versions, publishing and access
+    Portfolios,
+    /// Built-in and workspace templates
+    Templates,
+    /// The document's schema and the renderer
+    Documents,
 }
 
 #[derive(Debug, Object)]
@@ -54,14 +62,23 @@ impl From<User> for UserView {
     }
 }
 
-pub type Apis = (auth::AuthApi, oidc::OidcApi, me::MeApi, workspaces::WorkspacesApi);
+pub type Apis = (
+    auth::AuthApi,
+    oidc::OidcApi,
+    me::MeApi,
+    workspaces::WorkspacesApi,
+    portfolios::PortfoliosApi,
+    templates::TemplatesApi,
+);
 
 pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
     let apis = (
         auth::AuthApi { state: state.clone() },
         oidc::OidcApi { state: state.clone() },
         me::MeApi { state: state.clone() },
-        workspaces::WorkspacesApi { state },
+        workspaces::WorkspacesApi { state: state.clone() },
+        portfolios::PortfoliosApi { state: state.clone() },
+        templates::TemplatesApi { state },
     );
     OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
         .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")

@@ -144,6 +144,10 @@ impl Browser {
         .await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> Reply {
+        self.send(self.client.put(format!("{}{path}", self.base)).json(&body)).await
+    }
+
     pub async fn patch(&self, path: &str, body: Value) -> Reply {
         self.send(self.client.patch(format!("{}{path}", self.base)).json(&body)).await
     }
@@ -155,6 +159,22 @@ impl Browser {
     pub async fn delete_with(&self, path: &str, body: Value) -> Reply {
         self.send(self.client.delete(format!("{}{path}", self.base)).json(&body)).await
     }
+}
+
+/// Row counts of what portfolio requests could store.
+pub async fn stored_portfolios(db: &TestDatabase) -> [i64; 4] {
+    [
+        db.count("portfolios").await,
+        db.count("portfolio_versions").await,
+        db.count("workspace_templates").await,
+        db.count("media").await,
+    ]
+}
+
+/// Creates a portfolio in the user's personal workspace and returns it.
+pub async fn create_portfolio(app: &TestApp, browser: &Browser, body: Value) -> Value {
+    let workspace = app.personal_workspace(browser).await["id"].as_str().unwrap().to_owned();
+    browser.post(&format!("/api/v1/workspaces/{workspace}/portfolios"), body).await.expect(201).body
 }
 
 /// Row counts of everything a request could store, to show a refused request stored nothing.

@@ -100,3 +100,75 @@ async fn an_outsider_cannot_use_anothers_invitation_id_or_remove_members_through
     );
     assert_eq!(ann.get(&format!("/api/v1/workspaces/{ann_workspace}")).await.body["role"], "owner");
 }
+
+#[tokio::test]
+async fn another_tenants_user_gets_404_on_every_portfolio_resource() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let (eve, _) = app.signed_in("eve@example.com", "Eve").await;
+    let workspace = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
+    let portfolio = crate::helpers::create_portfolio(
+        &app,
+        &ann,
+        json!({ "title": "Ann's secret plans", "start_with": "sample", "template": "modern" }),
+    )
+    .await;
+    let id = portfolio["id"].as_str().unwrap().to_owned();
+    let version =
+        ann.get(&format!("/api/v1/portfolios/{id}/versions")).await.body[0]["id"].as_str().unwrap().to_owned();
+    let template = ann
+        .post(&format!("/api/v1/portfolios/{id}/save-as-template"), json!({ "name": "Ann's template" }))
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ann.put(&format!("/api/v1/portfolios/{id}/access"), json!({ "mode": "secret_link" })).await.expect(200);
+
+    let before = crate::helpers::stored_portfolios(&app.db).await;
+    let portfolio_path = format!("/api/v1/portfolios/{id}");
+    let document = json!({"schema_version": 2, "sections": []});
+    let replies = [
+        eve.get(&format!("/api/v1/workspaces/{workspace}/portfolios")).await,
+        eve.get(&format!("/api/v1/workspaces/{workspace}/portfolios?trashed=true")).await,
+        eve.post(&format!("/api/v1/workspaces/{workspace}/portfolios"), json!({ "title": "Eve's" })).await,
+        eve.get(&portfolio_path).await,
+        eve.patch(&portfolio_path, json!({ "title": "Eve's now" })).await,
+        eve.delete(&portfolio_path).await,
+        eve.post_empty(&format!("{portfolio_path}/restore")).await,
+        eve.post_empty(&format!("{portfolio_path}/duplicate")).await,
+        eve.get(&format!("{portfolio_path}/document")).await,
+        eve.put(&format!("{portfolio_path}/document"), json!({ "base_revision": 1, "document": document })).await,
+        eve.post_empty(&format!("{portfolio_path}/publish")).await,
+        eve.post_empty(&format!("{portfolio_path}/unpublish")).await,
+        eve.post_empty(&format!("{portfolio_path}/make-primary")).await,
+        eve.put(&format!("{portfolio_path}/access"), json!({ "mode": "public" })).await,
+        eve.post_empty(&format!("{portfolio_path}/access/rotate-secret")).await,
+        eve.get(&format!("{portfolio_path}/versions")).await,
+        eve.post(&format!("{portfolio_path}/save-as-template"), json!({ "name": "stolen" })).await,
+        eve.get(&format!("/api/v1/versions/{version}")).await,
+        eve.post_empty(&format!("/api/v1/versions/{version}/restore")).await,
+        eve.get(&format!("/api/v1/workspaces/{workspace}/templates")).await,
+        eve.get(&format!("/api/v1/workspaces/{workspace}/templates/{template}/preview")).await,
+        eve.delete(&format!("/api/v1/workspaces/{workspace}/templates/{template}")).await,
+    ];
+    for reply in replies {
+        reply.expect_error(404, "not_found", None);
+        let text = reply.body.to_string();
+        assert!(!text.contains("Ann") && !text.contains("Maya"), "no data of the other tenant leaks: {text}");
+    }
+    // Eve's own workspace template list has only the built-in ones.
+    let eve_workspace = app.personal_workspace(&eve).await["id"].as_str().unwrap().to_owned();
+    let eve_templates = eve.get(&format!("/api/v1/workspaces/{eve_workspace}/templates")).await.expect(200);
+    assert_eq!(eve_templates.body.as_array().unwrap().len(), 4);
+    // A template of another workspace cannot seed a portfolio.
+    eve.post(
+        &format!("/api/v1/workspaces/{eve_workspace}/portfolios"),
+        json!({ "title": "Copy", "workspace_template_id": template }),
+    )
+    .await
+    .expect_error(422, "unknown_template", Some("workspace_template_id"));
+    assert_eq!(crate::helpers::stored_portfolios(&app.db).await, before);
+    assert_eq!(ann.get(&portfolio_path).await.body["title"], "Ann's secret plans");
+}

@@ -7,5 +7,7 @@ mod accounts;
 mod isolation;
 mod oidc;
 mod password_reset;
+mod portfolios;
+mod public_pages;
 mod surface;
 mod workspaces;

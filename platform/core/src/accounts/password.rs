@@ -36,11 +36,16 @@ impl Password {
     }
 
     pub fn hash(&self) -> Result<String> {
-        Argon2::default()
-            .hash_password(self.0.as_bytes())
-            .map(|hash| hash.to_string())
-            .map_err(|error| Error::Internal(anyhow::anyhow!("hashing a password: {error}")))
+        hash(&self.0)
     }
+}
+
+/// An argon2id hash of any secret a person types (account or page passwords).
+pub fn hash(secret: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(secret.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|error| Error::Internal(anyhow::anyhow!("hashing a password: {error}")))
 }
 
 /// Checks a password against a stored hash. With no hash (an account without a password), a

@@ -432,10 +432,10 @@ mod tests {
 
     #[test]
     fn versions_outside_the_range_are_refused() {
-        assert_eq!(errors(json!({"schema_version": 99, "sections": []})), vec![(
-            "schema_version".into(),
-            "unsupported_version"
-        )]);
+        assert_eq!(
+            errors(json!({"schema_version": 99, "sections": []})),
+            vec![("schema_version".into(), "unsupported_version")]
+        );
         assert_eq!(errors(json!({"sections": []})), vec![("schema_version".into(), "missing_field")]);
         assert_eq!(errors(json!([])), vec![("".into(), "invalid_type")]);
     }

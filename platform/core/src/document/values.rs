@@ -184,9 +184,16 @@ pub struct FontFace {
     pub weight: u16,
     pub italic: bool,
     pub file: &'static str,
+    /// The WOFF2 file, built into the binary so every host and the PDF renderer have it.
+    pub bytes: &'static [u8],
 }
 
 impl Font {
+    /// The font file called `file`, for serving under `/assets/fonts/`.
+    pub fn file(file: &str) -> Option<&'static [u8]> {
+        Font::ALL.iter().flat_map(|font| font.faces()).find(|face| face.file == file).map(|face| face.bytes)
+    }
+
     pub const ALL: [Font; 7] = [
         Font::Inter,
         Font::Lora,
@@ -225,7 +232,12 @@ impl Font {
     pub fn faces(self) -> &'static [FontFace] {
         macro_rules! face {
             ($weight:literal, $italic:literal, $file:literal) => {
-                FontFace { weight: $weight, italic: $italic, file: $file }
+                FontFace {
+                    weight: $weight,
+                    italic: $italic,
+                    file: $file,
+                    bytes: include_bytes!(concat!("../../assets/fonts/", $file)),
+                }
             };
         }
         match self {
@@ -416,7 +428,13 @@ impl PartialDate {
     }
 }
 
-string_value!(PartialDate, "PartialDate", "A year or a month: YYYY or YYYY-MM", Some("^[0-9]{4}(-[0-9]{2})?$"), Some(7));
+string_value!(
+    PartialDate,
+    "PartialDate",
+    "A year or a month: YYYY or YYYY-MM",
+    Some("^[0-9]{4}(-[0-9]{2})?$"),
+    Some(7)
+);
 
 /// A link a visitor can follow: `http`, `https` or `mailto` only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -474,8 +492,9 @@ impl FromStr for ImageSource {
     type Err = ValueError;
 
     fn from_str(text: &str) -> Result<ImageSource, ValueError> {
-        let invalid =
-            || ValueError(format!("`{}` is not an image: expected /media/{{id}}.{{ext}} or an https URL", shorten(text)));
+        let invalid = || {
+            ValueError(format!("`{}` is not an image: expected /media/{{id}}.{{ext}} or an https URL", shorten(text)))
+        };
         if let Some(file) = text.strip_prefix("/media/") {
             let (id, extension) = file.split_once('.').ok_or_else(invalid)?;
             let id = uuid::Uuid::parse_str(id).map_err(|_| invalid())?;

@@ -5,13 +5,7 @@ use super::*;
 use crate::document::{demo, parse};
 
 fn page(indexable: bool) -> Page<'static> {
-    Page {
-        title: "",
-        description: "",
-        canonical_url: Some("http://maya.localhost:8080/"),
-        indexable,
-        assets_base: "",
-    }
+    Page { title: "", description: "", canonical_url: Some("http://maya.localhost:8080/"), indexable, assets_base: "" }
 }
 
 #[test]
@@ -100,8 +94,21 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             prop::collection::btree_map(
                 prop::sample::select(vec![
-                    "schema_version", "style", "sections", "type", "id", "name", "items", "body", "title",
-                    "colors", "groups", "skills", "links", "url", "x"
+                    "schema_version",
+                    "style",
+                    "sections",
+                    "type",
+                    "id",
+                    "name",
+                    "items",
+                    "body",
+                    "title",
+                    "colors",
+                    "groups",
+                    "skills",
+                    "links",
+                    "url",
+                    "x"
                 ]),
                 inner,
                 0..6
