@@ -17,6 +17,9 @@ pub struct PlatformConfig {
     #[command(flatten)]
     pub public: PublicUrlConfig,
 
+    #[command(flatten)]
+    pub media: vitrine_core::media::MediaConfig,
+
     /// Address the platform listens on (the router forwards to it)
     #[arg(long, env = "VITRINE_PLATFORM_ADDR", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,

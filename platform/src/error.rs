@@ -55,6 +55,9 @@ pub enum ApiError {
     /// Clashes with the current state
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
+    /// The upload is too large
+    #[oai(status = 413)]
+    PayloadTooLarge(Json<ErrorBody>),
     /// A value breaks a rule
     #[oai(status = 422)]
     Unprocessable(Json<ErrorBody>),

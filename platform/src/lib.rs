@@ -37,6 +37,7 @@ pub struct State {
     pub sites: Sites,
     pub pages: public::PageCache,
     pub unlock: public::UnlockKey,
+    pub media: vitrine_core::media::MediaStore,
 }
 
 pub struct Application {
@@ -74,6 +75,7 @@ impl Application {
             sites: Sites::new(&config.public),
             pages: public::PageCache::new(),
             unlock: public::UnlockKey::new(&unlock_key),
+            media: vitrine_core::media::MediaStore::new(&config.media),
         });
         public::listen_for_changes(pool.clone(), state.clone());
         let client_policy = Arc::new(ClientPolicy {
@@ -90,6 +92,7 @@ impl Application {
             .at("/metrics", poem::get(observability::render_metrics))
             .at("/assets/fonts/:file", poem::get(assets::font))
             .at("/assets/previews/:file", poem::get(assets::preview))
+            .at("/media/:file", poem::get(api::media::media_file))
             .nest("/app", frontend::endpoint(&config.frontend_dir))
             .at("/", poem::get(frontend::to_app))
             .nest("/", api)
@@ -100,6 +103,7 @@ impl Application {
             .data(state)
             .data(observability.clone())
             .with(CookieJarManager::new())
+            .around(api::media::refuse_oversized_bodies)
             .around(move |next, request| client::middleware(next, request, client_policy.clone()))
             .catch_all_error(error::framework_error_to_body)
             .around(move |next, request| observability::middleware(next, request, observability.clone()))
@@ -143,6 +147,7 @@ pub fn openapi_spec() -> String {
         sites: Sites::new(&vitrine_core::config::PublicUrlConfig { public_url, base_domain: "localhost".into() }),
         pages: public::PageCache::new(),
         unlock: public::UnlockKey::new(b"unused"),
+        media: vitrine_core::media::MediaStore::new(&vitrine_core::media::MediaConfig { media_dir: "unused".into() }),
     });
     api::service(state).spec()
 }

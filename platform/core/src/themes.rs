@@ -104,17 +104,17 @@ impl Theme {
         let hex = |text: &str| text.parse::<Color>().expect("the built-in palettes are valid");
         match self {
             Theme::Minimal => PageStyle {
-                colors: palette(hex("#1f3a5f"), hex("#1d1d1f"), hex("#fbfaf7"), hex("#b4532a"), hex("#5f5e5a")),
+                colors: palette(hex("#1c1917"), hex("#292524"), hex("#fcfbf8"), hex("#9a3412"), hex("#6b645c")),
                 heading_font: Font::SourceSerif4,
-                body_font: Font::Inter,
-                base_font_size: 17,
+                body_font: Font::SourceSerif4,
+                base_font_size: 18,
                 background_image: None,
                 spacing: Spacing::Relaxed,
                 layout_width: LayoutWidth::Narrow,
             },
             Theme::Modern => PageStyle {
-                colors: palette(hex("#2747d6"), hex("#161a23"), hex("#ffffff"), hex("#0e9f8a"), hex("#596174")),
-                heading_font: Font::SpaceGrotesk,
+                colors: palette(hex("#3730a3"), hex("#1e2433"), hex("#ffffff"), hex("#4338ca"), hex("#596175")),
+                heading_font: Font::Inter,
                 body_font: Font::Inter,
                 base_font_size: 16,
                 background_image: None,
@@ -122,16 +122,16 @@ impl Theme {
                 layout_width: LayoutWidth::Normal,
             },
             Theme::Creative => PageStyle {
-                colors: palette(hex("#c2185b"), hex("#1b1030"), hex("#fff6ea"), hex("#3f2bb3"), hex("#5e5270")),
+                colors: palette(hex("#c8361c"), hex("#1b1630"), hex("#fff6e9"), hex("#2f3fe0"), hex("#655e72")),
                 heading_font: Font::PlayfairDisplay,
-                body_font: Font::Lora,
+                body_font: Font::SpaceGrotesk,
                 base_font_size: 17,
                 background_image: None,
                 spacing: Spacing::Relaxed,
                 layout_width: LayoutWidth::Wide,
             },
             Theme::Developer => PageStyle {
-                colors: palette(hex("#7ee787"), hex("#e6edf3"), hex("#0d1117"), hex("#79c0ff"), hex("#9aa5b1")),
+                colors: palette(hex("#7ee787"), hex("#e6edf3"), hex("#0d1117"), hex("#79c0ff"), hex("#8b949e")),
                 heading_font: Font::JetbrainsMono,
                 body_font: Font::Inter,
                 base_font_size: 16,
@@ -151,7 +151,13 @@ mod tests {
     fn default_palettes_are_readable() {
         for theme in Theme::ALL {
             let colors = theme.default_style().colors;
-            for (name, color) in [("text", colors.text), ("muted", colors.muted), ("primary", colors.primary)] {
+            let pairs = [
+                ("text", colors.text),
+                ("muted", colors.muted),
+                ("primary", colors.primary),
+                ("accent", colors.accent),
+            ];
+            for (name, color) in pairs {
                 let ratio = color.contrast(colors.background);
                 assert!(ratio >= 4.5, "{} {name} has contrast {ratio:.2}", theme.id());
             }

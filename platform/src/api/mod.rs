@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod me;
+pub mod media;
 pub mod oidc;
 pub mod portfolios;
 pub mod templates;
@@ -30,6 +31,8 @@ pub enum ApiTags {
     Templates,
     /// The document's schema and the renderer
     Documents,
+    /// Uploaded images
+    Media,
 }
 
 #[derive(Debug, Object)]
@@ -69,6 +72,7 @@ pub type Apis = (
     workspaces::WorkspacesApi,
     portfolios::PortfoliosApi,
     templates::TemplatesApi,
+    media::MediaApi,
 );
 
 pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
@@ -78,7 +82,8 @@ pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
         me::MeApi { state: state.clone() },
         workspaces::WorkspacesApi { state: state.clone() },
         portfolios::PortfoliosApi { state: state.clone() },
-        templates::TemplatesApi { state },
+        templates::TemplatesApi { state: state.clone() },
+        media::MediaApi { state },
     );
     OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
         .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")

@@ -33,6 +33,10 @@ impl TestApp {
             format!("--database-url={}", db.url),
             "--listen=127.0.0.1:0".to_owned(),
             "--frontend-dir=../frontend/dist".to_owned(),
+            format!(
+                "--media-dir={}",
+                std::env::temp_dir().join(format!("vitrine-media-{}", uuid::Uuid::new_v4())).display()
+            ),
         ];
         if !extra.iter().any(|argument| argument.starts_with("--public-url")) {
             arguments.push(format!("--public-url={PUBLIC_URL}"));
@@ -130,6 +134,13 @@ impl Browser {
 
     pub async fn post(&self, path: &str, body: Value) -> Reply {
         self.send(self.client.post(format!("{}{path}", self.base)).json(&body)).await
+    }
+
+    /// Uploads `bytes` as the multipart field `file`.
+    pub async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> Reply {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.send(self.client.post(format!("{}{path}", self.base)).multipart(form)).await
     }
 
     pub async fn post_empty(&self, path: &str) -> Reply {

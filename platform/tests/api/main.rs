@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod isolation;
+mod media;
 mod oidc;
 mod password_reset;
 mod portfolios;

@@ -1,0 +1,296 @@
+//! Uploaded images: photos, backgrounds, project pictures. An upload is trusted for nothing:
+//! its type is read from its content, it is decoded within limits and encoded again, so
+//! metadata (EXIF, GPS) and anything riding along in the file (a script appended to a JPEG)
+//! are gone, and what is served is an image of the type its name says.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::accounts::UserId;
+use crate::workspaces::{self, Role, WorkspaceId};
+use crate::{Error, Result};
+
+/// Largest upload accepted.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// Images are scaled down to fit this many pixels on their long side.
+const MAX_EDGE: u32 = 2560;
+/// Refuse to decode anything claiming to be larger than this (a decompression bomb).
+const MAX_DECODED_EDGE: u32 = 12_000;
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct MediaConfig {
+    /// Folder uploaded images are stored in
+    #[arg(long, env = "VITRINE_MEDIA_DIR", default_value = "var/media")]
+    pub media_dir: PathBuf,
+}
+
+/// Where the bytes of uploads live.
+#[derive(Clone, Debug)]
+pub struct MediaStore {
+    root: PathBuf,
+}
+
+impl MediaStore {
+    pub fn new(config: &MediaConfig) -> MediaStore {
+        MediaStore { root: config.media_dir.clone() }
+    }
+
+    /// The stored file `{id}.{extension}` and its content type, if it exists.
+    pub async fn read(&self, file: &str) -> Option<(Vec<u8>, &'static str)> {
+        let (id, extension) = file.split_once('.')?;
+        let id = Uuid::parse_str(id).ok()?;
+        let content_type = content_type_of(extension)?;
+        let bytes = tokio::fs::read(self.path(id, extension)).await.ok()?;
+        Some((bytes, content_type))
+    }
+
+    fn path(&self, id: Uuid, extension: &str) -> PathBuf {
+        self.root.join(format!("{id}.{extension}"))
+    }
+
+    async fn write(&self, id: Uuid, extension: &str, bytes: &[u8]) -> Result<()> {
+        tokio::fs::create_dir_all(&self.root).await.map_err(|error| internal("creating the media folder", error))?;
+        // Written aside and renamed, so a reader never sees half a file.
+        let partial = self.root.join(format!(".{id}.partial"));
+        tokio::fs::write(&partial, bytes).await.map_err(|error| internal("writing an upload", error))?;
+        tokio::fs::rename(&partial, self.path(id, extension))
+            .await
+            .map_err(|error| internal("storing an upload", error))?;
+        Ok(())
+    }
+
+    async fn remove(&self, id: Uuid, extension: &str) -> Result<()> {
+        match tokio::fs::remove_file(self.path(id, extension)).await {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(internal("deleting an upload", error)),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn internal(what: &str, error: impl std::fmt::Display) -> Error {
+    Error::Internal(anyhow::anyhow!("{what}: {error}"))
+}
+
+fn content_type_of(extension: &str) -> Option<&'static str> {
+    match extension {
+        "jpg" => Some("image/jpeg"),
+        "png" => Some("image/png"),
+        "webp" => Some("image/webp"),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Media {
+    pub id: Uuid,
+    pub workspace_id: WorkspaceId,
+    pub content_type: String,
+    pub extension: String,
+    pub width: i32,
+    pub height: i32,
+    pub byte_size: i32,
+    pub original_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Media {
+    /// The address documents use for it (see `ImageSource`).
+    pub fn url(&self) -> String {
+        format!("/media/{}.{}", self.id, self.extension)
+    }
+}
+
+/// An image decoded and encoded again.
+struct Clean {
+    bytes: Vec<u8>,
+    extension: &'static str,
+    content_type: &'static str,
+    width: u32,
+    height: u32,
+}
+
+fn unsupported() -> Error {
+    Error::invalid("file", "unsupported_image", "the file is not a JPEG, PNG, WebP or GIF image")
+}
+
+fn clean(bytes: &[u8]) -> Result<Clean> {
+    let format = image::guess_format(bytes).map_err(|_| unsupported())?;
+    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif) {
+        return Err(unsupported());
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_DECODED_EDGE);
+    limits.max_image_height = Some(MAX_DECODED_EDGE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let broken = |_| Error::invalid("file", "unreadable_image", "the image is damaged or too large to read");
+    let mut decoder = reader.into_decoder().map_err(broken)?;
+    let orientation = decoder.orientation().map_err(broken)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(broken)?;
+    image.apply_orientation(orientation);
+    if image.width() > MAX_EDGE || image.height() > MAX_EDGE {
+        image = image.resize(MAX_EDGE, MAX_EDGE, image::imageops::FilterType::Triangle);
+    }
+    let mut encoded = Cursor::new(Vec::new());
+    // Photos stay JPEG; everything else becomes PNG, which keeps transparency.
+    let (extension, content_type) = if format == ImageFormat::Jpeg {
+        let rgb = DynamicImage::ImageRgb8(image.to_rgb8());
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut encoded, 85);
+        rgb.write_with_encoder(encoder).map_err(|error| internal("encoding a JPEG", error))?;
+        ("jpg", "image/jpeg")
+    } else {
+        image.write_to(&mut encoded, ImageFormat::Png).map_err(|error| internal("encoding a PNG", error))?;
+        ("png", "image/png")
+    };
+    Ok(Clean { bytes: encoded.into_inner(), extension, content_type, width: image.width(), height: image.height() })
+}
+
+fn original_name(name: Option<&str>) -> Option<String> {
+    let name = name?.rsplit(['/', '\\']).next()?.trim();
+    (!name.is_empty()).then(|| name.chars().filter(|c| !c.is_control()).take(200).collect())
+}
+
+pub async fn upload(
+    pool: &PgPool,
+    store: &MediaStore,
+    workspace: WorkspaceId,
+    actor: UserId,
+    bytes: Vec<u8>,
+    name: Option<&str>,
+) -> Result<Media> {
+    workspaces::require_role(pool, workspace, actor, Role::Editor).await?;
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(Error::invalid("file", "too_large", "images may be at most 10 MB"));
+    }
+    let clean = tokio::task::spawn_blocking(move || clean(&bytes))
+        .await
+        .map_err(|error| internal("processing an upload", error))??;
+    let id = Uuid::new_v4();
+    store.write(id, clean.extension, &clean.bytes).await?;
+    let row = sqlx::query!(
+        "INSERT INTO media (id, workspace_id, content_type, extension, width, height, byte_size, original_name,
+                            created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING created_at",
+        id,
+        workspace.0,
+        clean.content_type,
+        clean.extension,
+        clean.width as i32,
+        clean.height as i32,
+        clean.bytes.len() as i32,
+        original_name(name),
+        actor.0,
+    )
+    .fetch_one(pool)
+    .await;
+    let row = match row {
+        Ok(row) => row,
+        Err(error) => {
+            // No row points at the file: it must not linger.
+            let _ = store.remove(id, clean.extension).await;
+            return Err(error.into());
+        }
+    };
+    Ok(Media {
+        id,
+        workspace_id: workspace,
+        content_type: clean.content_type.to_owned(),
+        extension: clean.extension.to_owned(),
+        width: clean.width as i32,
+        height: clean.height as i32,
+        byte_size: clean.bytes.len() as i32,
+        original_name: original_name(name),
+        created_at: row.created_at,
+    })
+}
+
+pub async fn list(pool: &PgPool, workspace: WorkspaceId, actor: UserId) -> Result<Vec<Media>> {
+    workspaces::require_role(pool, workspace, actor, Role::Viewer).await?;
+    let rows = sqlx::query!(
+        "SELECT id, workspace_id, content_type, extension, width, height, byte_size, original_name, created_at
+         FROM media WHERE workspace_id = $1 ORDER BY created_at DESC",
+        workspace.0,
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Media {
+            id: row.id,
+            workspace_id: WorkspaceId(row.workspace_id),
+            content_type: row.content_type,
+            extension: row.extension,
+            width: row.width,
+            height: row.height,
+            byte_size: row.byte_size,
+            original_name: row.original_name,
+            created_at: row.created_at,
+        })
+        .collect())
+}
+
+pub async fn delete(pool: &PgPool, store: &MediaStore, workspace: WorkspaceId, id: Uuid, actor: UserId) -> Result<()> {
+    workspaces::require_role(pool, workspace, actor, Role::Editor).await?;
+    let extension = sqlx::query_scalar!(
+        "DELETE FROM media WHERE id = $1 AND workspace_id = $2 RETURNING extension",
+        id,
+        workspace.0,
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    store.remove(id, &extension).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image =
+            DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(width, height, image::Rgba([200, 30, 30, 128])));
+        let mut bytes = Cursor::new(Vec::new());
+        image.write_to(&mut bytes, ImageFormat::Png).unwrap();
+        bytes.into_inner()
+    }
+
+    #[test]
+    fn images_are_encoded_again_without_what_rode_along() {
+        let mut polyglot = png(8, 6);
+        polyglot.extend_from_slice(b"<?php system($_GET['c']); ?><script>alert(1)</script>");
+        let clean = clean(&polyglot).unwrap();
+        assert_eq!((clean.width, clean.height, clean.extension), (8, 6, "png"));
+        let text = String::from_utf8_lossy(&clean.bytes);
+        assert!(!text.contains("<?php") && !text.contains("<script"));
+    }
+
+    #[test]
+    fn only_images_are_accepted() {
+        for bytes in [&b"<?php echo 1; ?>"[..], b"GIF89a broken", b"%PDF-1.7", b""] {
+            assert!(
+                matches!(clean(bytes), Err(Error::Invalid { .. })),
+                "{:?} accepted",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn large_images_are_scaled_down() {
+        let clean = clean(&png(3000, 1000)).unwrap();
+        assert_eq!((clean.width, clean.height), (2560, 853));
+    }
+
+    #[test]
+    fn names_lose_their_folders() {
+        assert_eq!(original_name(Some("C:\\photos\\me.jpg")).as_deref(), Some("me.jpg"));
+        assert_eq!(original_name(Some("  ")), None);
+    }
+}
