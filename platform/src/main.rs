@@ -46,6 +46,11 @@ enum Admin {
         #[arg(long)]
         admin: bool,
     },
+    /// Give an account one published portfolio per template (once)
+    SeedDemo {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[tokio::main]
@@ -73,6 +78,20 @@ async fn main() -> anyhow::Result<()> {
                     .await
                     .map_err(|error| anyhow::anyhow!("{error}"))?;
             println!("created user {} ({})", user.email, user.id.0);
+        }
+        Command::Admin(Admin::SeedDemo { email }) => {
+            let pool = vitrine_core::db::connect(&cli.config.database).await?;
+            let sites = vitrine_core::sites::Sites::new(&cli.config.public);
+            let user = vitrine_core::accounts::find_by_email(&pool, &email)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?
+                .with_context(|| format!("no account has the email {email}"))?;
+            let seeded = vitrine_core::portfolios::seed_demo(&pool, user.id)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            for portfolio in seeded {
+                println!("{}", sites.page_url(&portfolio.workspace_handle, Some(&portfolio.slug)));
+            }
         }
     }
     Ok(())

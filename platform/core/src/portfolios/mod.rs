@@ -344,3 +344,33 @@ pub async fn make_primary(pool: &PgPool, id: PortfolioId, actor: UserId) -> Resu
     transaction.commit().await?;
     get(pool, id, actor).await
 }
+
+/// Gives a new account one published portfolio per design, with the sample content, the first
+/// shown at the workspace's own address. Does nothing if the workspace has portfolios already.
+pub async fn seed_demo(pool: &PgPool, owner: UserId) -> Result<Vec<Portfolio>> {
+    let workspace = workspaces::list(pool, owner)
+        .await?
+        .into_iter()
+        .find(|workspace| workspace.role == Role::Owner)
+        .ok_or(Error::NotFound)?;
+    if !list(pool, workspace.id, owner, false).await?.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut seeded = Vec::new();
+    for theme in Theme::ALL {
+        let title = format!("Portfolio — {}", theme.name());
+        let request = NewPortfolio {
+            title: &title,
+            description: Some("Backend engineer building payment systems in Rust and Go."),
+            slug: Some(theme.id()),
+            template: Some(theme),
+            origin: Origin::Theme(theme),
+        };
+        let portfolio = create(pool, workspace.id, owner, request).await?;
+        seeded.push(publish(pool, portfolio.id, owner).await?);
+    }
+    if let Some(first) = seeded.first() {
+        make_primary(pool, first.id, owner).await?;
+    }
+    Ok(seeded)
+}
