@@ -83,3 +83,17 @@ npm_install() {
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$sum" > "$stamp"
 }
+
+# ensure_moto: moto's S3-compatible server for the media tests, in a virtual environment
+# shared by clones like the cargo target folder.
+MOTO_VERSION=5.2.5
+ensure_moto() {
+  local venv="${VITRINE_VENV:-$HOME/.cache/vitrine-venv}"
+  export VITRINE_TEST_MOTO_SERVER="$venv/bin/moto_server"
+  [ -x "$VITRINE_TEST_MOTO_SERVER" ] && [ -f "$venv/.moto-$MOTO_VERSION" ] && return
+  command -v python3 >/dev/null || die "Python 3 is needed for the S3 test server: apt-get install -y python3 python3-venv"
+  say "installing moto $MOTO_VERSION (an S3-compatible server for tests)"
+  python3 -m venv "$venv" 2>/dev/null || die "Python's venv module is missing: apt-get install -y python3-venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  touch "$venv/.moto-$MOTO_VERSION"
+}

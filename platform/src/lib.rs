@@ -75,7 +75,7 @@ impl Application {
             sites: Sites::new(&config.public),
             pages: public::PageCache::new(),
             unlock: public::UnlockKey::new(&unlock_key),
-            media: vitrine_core::media::MediaStore::new(&config.media),
+            media: vitrine_core::media::MediaStore::new(&config.media)?,
         });
         public::listen_for_changes(pool.clone(), state.clone());
         let client_policy = Arc::new(ClientPolicy {
@@ -147,7 +147,7 @@ pub fn openapi_spec() -> String {
         sites: Sites::new(&vitrine_core::config::PublicUrlConfig { public_url, base_domain: "localhost".into() }),
         pages: public::PageCache::new(),
         unlock: public::UnlockKey::new(b"unused"),
-        media: vitrine_core::media::MediaStore::new(&vitrine_core::media::MediaConfig { media_dir: "unused".into() }),
+        media: vitrine_core::media::MediaStore::Folder("unused".into()),
     });
     api::service(state).spec()
 }

@@ -5,9 +5,13 @@
 
 use std::io::Cursor;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use object_store::aws::AmazonS3Builder;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, PutPayload};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -24,20 +28,55 @@ const MAX_DECODED_EDGE: u32 = 12_000;
 
 #[derive(Clone, Debug, clap::Args)]
 pub struct MediaConfig {
-    /// Folder uploaded images are stored in
+    /// Folder uploaded images are stored in (unless an S3 bucket is set)
     #[arg(long, env = "VITRINE_MEDIA_DIR", default_value = "var/media")]
     pub media_dir: PathBuf,
+
+    /// Store uploads in this bucket of an S3-compatible service instead of the folder
+    #[arg(long, env = "VITRINE_S3_BUCKET", requires_all = ["s3_access_key_id", "s3_secret_access_key"])]
+    pub s3_bucket: Option<String>,
+
+    /// The service's address, for S3-compatible services other than AWS (MinIO, R2, …)
+    #[arg(long, env = "VITRINE_S3_ENDPOINT", value_parser = crate::config::parse_http_url)]
+    pub s3_endpoint: Option<url::Url>,
+
+    #[arg(long, env = "VITRINE_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+
+    #[arg(long, env = "VITRINE_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+
+    #[arg(long, env = "VITRINE_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<crate::config::Secret>,
 }
 
-/// Where the bytes of uploads live.
+/// Where the bytes of uploads live: a local folder, or a bucket when several hosts must share
+/// them.
 #[derive(Clone, Debug)]
-pub struct MediaStore {
-    root: PathBuf,
+pub enum MediaStore {
+    Folder(PathBuf),
+    Bucket(Arc<dyn ObjectStore>),
 }
 
 impl MediaStore {
-    pub fn new(config: &MediaConfig) -> MediaStore {
-        MediaStore { root: config.media_dir.clone() }
+    pub fn new(config: &MediaConfig) -> anyhow::Result<MediaStore> {
+        let Some(bucket) = &config.s3_bucket else { return Ok(MediaStore::Folder(config.media_dir.clone())) };
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(bucket)
+            .with_region(&config.s3_region)
+            .with_access_key_id(config.s3_access_key_id.clone().unwrap_or_default())
+            .with_secret_access_key(
+                config.s3_secret_access_key.as_ref().map(|secret| secret.expose().to_owned()).unwrap_or_default(),
+            );
+        if let Some(endpoint) = &config.s3_endpoint {
+            // Services other than AWS are addressed by path, and may be plain HTTP on a private network.
+            builder = builder
+                .with_endpoint(endpoint.as_str().trim_end_matches('/'))
+                .with_virtual_hosted_style_request(false)
+                .with_allow_http(endpoint.scheme() == "http");
+        }
+        let store = builder.build().map_err(|error| anyhow::anyhow!("VITRINE_S3_*: {error}"))?;
+        Ok(MediaStore::Bucket(Arc::new(store)))
     }
 
     /// The stored file `{id}.{extension}` and its content type, if it exists.
@@ -45,29 +84,59 @@ impl MediaStore {
         let (id, extension) = file.split_once('.')?;
         let id = Uuid::parse_str(id).ok()?;
         let content_type = content_type_of(extension)?;
-        let bytes = tokio::fs::read(self.path(id, extension)).await.ok()?;
+        let name = format!("{id}.{extension}");
+        let bytes = match self {
+            MediaStore::Folder(root) => tokio::fs::read(root.join(name)).await.ok()?,
+            MediaStore::Bucket(store) => {
+                let found = store.get(&ObjectPath::from(name)).await;
+                match found {
+                    Ok(found) => found.bytes().await.ok()?.to_vec(),
+                    Err(object_store::Error::NotFound { .. }) => return None,
+                    Err(error) => {
+                        tracing::error!(error = %error, "reading an upload from the bucket failed");
+                        return None;
+                    }
+                }
+            }
+        };
         Some((bytes, content_type))
     }
 
-    fn path(&self, id: Uuid, extension: &str) -> PathBuf {
-        self.root.join(format!("{id}.{extension}"))
-    }
-
-    async fn write(&self, id: Uuid, extension: &str, bytes: &[u8]) -> Result<()> {
-        tokio::fs::create_dir_all(&self.root).await.map_err(|error| internal("creating the media folder", error))?;
-        // Written aside and renamed, so a reader never sees half a file.
-        let partial = self.root.join(format!(".{id}.partial"));
-        tokio::fs::write(&partial, bytes).await.map_err(|error| internal("writing an upload", error))?;
-        tokio::fs::rename(&partial, self.path(id, extension))
-            .await
-            .map_err(|error| internal("storing an upload", error))?;
+    async fn write(&self, id: Uuid, extension: &str, bytes: Vec<u8>) -> Result<()> {
+        let name = format!("{id}.{extension}");
+        match self {
+            MediaStore::Folder(root) => {
+                tokio::fs::create_dir_all(root).await.map_err(|error| internal("creating the media folder", error))?;
+                // Written aside and renamed, so a reader never sees half a file.
+                let partial = root.join(format!(".{id}.partial"));
+                tokio::fs::write(&partial, bytes).await.map_err(|error| internal("writing an upload", error))?;
+                tokio::fs::rename(&partial, root.join(name))
+                    .await
+                    .map_err(|error| internal("storing an upload", error))?;
+            }
+            MediaStore::Bucket(store) => {
+                store
+                    .put(&ObjectPath::from(name), PutPayload::from(bytes))
+                    .await
+                    .map_err(|error| internal("storing an upload in the bucket", error))?;
+            }
+        }
         Ok(())
     }
 
     async fn remove(&self, id: Uuid, extension: &str) -> Result<()> {
-        match tokio::fs::remove_file(self.path(id, extension)).await {
-            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(internal("deleting an upload", error)),
-            _ => Ok(()),
+        let name = format!("{id}.{extension}");
+        match self {
+            MediaStore::Folder(root) => match tokio::fs::remove_file(root.join(name)).await {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                    Err(internal("deleting an upload", error))
+                }
+                _ => Ok(()),
+            },
+            MediaStore::Bucket(store) => match store.delete(&ObjectPath::from(name)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(error) => Err(internal("deleting an upload from the bucket", error)),
+            },
         }
     }
 }
@@ -172,7 +241,8 @@ pub async fn upload(
         .await
         .map_err(|error| internal("processing an upload", error))??;
     let id = Uuid::new_v4();
-    store.write(id, clean.extension, &clean.bytes).await?;
+    let byte_size = clean.bytes.len() as i32;
+    store.write(id, clean.extension, clean.bytes).await?;
     let row = sqlx::query!(
         "INSERT INTO media (id, workspace_id, content_type, extension, width, height, byte_size, original_name,
                             created_by)
@@ -184,7 +254,7 @@ pub async fn upload(
         clean.extension,
         clean.width as i32,
         clean.height as i32,
-        clean.bytes.len() as i32,
+        byte_size,
         original_name(name),
         actor.0,
     )
@@ -205,7 +275,7 @@ pub async fn upload(
         extension: clean.extension.to_owned(),
         width: clean.width as i32,
         height: clean.height as i32,
-        byte_size: clean.bytes.len() as i32,
+        byte_size,
         original_name: original_name(name),
         created_at: row.created_at,
     })

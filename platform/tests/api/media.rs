@@ -99,3 +99,31 @@ async fn uploads_belong_to_their_workspace() {
     let served = app.browser().client.get(format!("{}{}", ann.base, stored["url"].as_str().unwrap())).send().await;
     assert_eq!(served.unwrap().status(), 200, "the file itself stays reachable for Ann's published pages");
 }
+
+#[tokio::test]
+async fn with_a_bucket_configured_uploads_go_to_s3() {
+    let s3 = vitrine_testing::s3::S3Server::start().await;
+    let app = TestApp::spawn_with(&[
+        &format!("--s3-bucket={}", s3.bucket),
+        &format!("--s3-endpoint={}", s3.endpoint),
+        "--s3-access-key-id=test",
+        "--s3-secret-access-key=test",
+    ])
+    .await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let workspace = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/workspaces/{workspace}/media");
+    let uploaded = ann.upload(&path, "photo.png", picture(ImageFormat::Png)).await.expect(201).body;
+    let url = uploaded["url"].as_str().unwrap();
+
+    let key = url.trim_start_matches("/media/");
+    let (status, stored) = s3.object(key).await;
+    assert_eq!(status, 200, "the object is in the bucket");
+    let served = ann.client.get(format!("{}{url}", ann.base)).send().await.unwrap();
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.bytes().await.unwrap(), stored, "the platform serves what the bucket holds");
+
+    ann.delete(&format!("{path}/{}", uploaded["id"].as_str().unwrap())).await.expect(204);
+    assert_eq!(s3.object(key).await.0, 404);
+    assert_eq!(ann.client.get(format!("{}{url}", ann.base)).send().await.unwrap().status(), 404);
+}

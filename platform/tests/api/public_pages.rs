@@ -204,3 +204,24 @@ async fn a_secret_link_works_until_it_is_rotated() {
     assert_eq!(public.status, 200);
     assert!(!public.body.contains("noindex"));
 }
+
+#[tokio::test]
+async fn the_workspace_address_shows_its_primary_portfolio() {
+    let app = TestApp::spawn().await;
+    let (ann, first, handle) = published(&app).await;
+    let document = json!({"schema_version": 2, "sections": [{"type": "header", "id": "h", "name": "Second Page"}]});
+    let second =
+        create_portfolio(&app, &ann, json!({ "title": "Second", "slug": "second", "document": document })).await;
+    let second = second["id"].as_str().unwrap().to_owned();
+    ann.post_empty(&format!("/api/v1/portfolios/{second}/publish")).await.expect(200);
+    let visitor = app.browser();
+    let host = format!("{handle}.localhost");
+    assert!(visit(&visitor, &host, "/", &[]).await.body.contains("Maya Okafor"), "the first published by default");
+
+    let primary = ann.post_empty(&format!("/api/v1/portfolios/{second}/make-primary")).await.expect(200).body;
+    assert_eq!(primary["is_primary"], true);
+    assert_eq!(ann.get(&format!("/api/v1/portfolios/{first}")).await.body["is_primary"], false);
+    assert!(visit(&visitor, &host, "/", &[]).await.body.contains("Second Page"));
+    ann.post_empty(&format!("/api/v1/portfolios/{second}/unpublish")).await.expect(200);
+    assert!(visit(&visitor, &host, "/", &[]).await.body.contains("Maya Okafor"), "an unpublished primary falls back");
+}

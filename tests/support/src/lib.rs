@@ -5,6 +5,7 @@
 pub mod database;
 pub mod mail;
 pub mod openid;
+pub mod s3;
 pub mod smtp;
 
 use std::time::Duration;
