@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { AppShell } from '../components/Layout';
 import { CreateWorkspace } from '../components/CreateWorkspace';
+import { Portfolios } from '../components/Portfolios';
 import { useSession } from '../session';
 
 export function Home() {
@@ -12,12 +13,10 @@ export function Home() {
         <section className="card" aria-labelledby="workspace-title">
           <h2 id="workspace-title">{current.name}</h2>
           <p className="muted">
-            Your address: <code>{current.handle}</code> · your role: {current.role}
+            Your address: <code>{current.handle}</code> · your role: {current.role} ·{' '}
+            <Link to={`/workspaces/${current.id}/members`}>Invite people to this workspace</Link>
           </p>
-          <div className="empty">
-            <p>Your portfolios will appear here.</p>
-          </div>
-          <Link to={`/workspaces/${current.id}/members`}>Invite people to this workspace</Link>
+          <Portfolios key={current.id} workspace={current} />
         </section>
       )}
       <section className="card" aria-labelledby="new-workspace">

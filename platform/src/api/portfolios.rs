@@ -274,6 +274,15 @@ fn revision_from_if_match(header: &str) -> Result<i64, ApiError> {
     })
 }
 
+impl PortfoliosApi {
+    /// The answer for a change that may alter a published page: this replica forgets its
+    /// cached addresses at once; the others hear of it through Postgres.
+    fn changed(&self, portfolio: Portfolio) -> Json<PortfolioView> {
+        self.state.pages.forget_all();
+        Json(PortfolioView::new(&self.state, portfolio))
+    }
+}
+
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Portfolios")]
 impl PortfoliosApi {
     /// The workspace's portfolios, most recently edited first; `trashed=true` lists the trash
@@ -356,8 +365,7 @@ impl PortfoliosApi {
         };
         let portfolio =
             portfolios::update(&self.state.pool, self::portfolio_id(&portfolio_id), session.user.id, changes).await?;
-        self.state.pages.forget_all();
-        Ok(Json(PortfolioView::new(&self.state, portfolio)))
+        Ok(self.changed(portfolio))
     }
 
     /// Move to the trash (restorable for 30 days); the public page goes offline
@@ -374,8 +382,7 @@ impl PortfoliosApi {
     async fn restore(&self, session: Session, portfolio_id: Path<Uuid>) -> ApiResult<Json<PortfolioView>> {
         let portfolio =
             portfolios::restore(&self.state.pool, self::portfolio_id(&portfolio_id), session.user.id).await?;
-        self.state.pages.forget_all();
-        Ok(Json(PortfolioView::new(&self.state, portfolio)))
+        Ok(self.changed(portfolio))
     }
 
     /// A draft copy with the same content and design
@@ -441,8 +448,7 @@ impl PortfoliosApi {
     async fn publish(&self, session: Session, portfolio_id: Path<Uuid>) -> ApiResult<Json<PortfolioView>> {
         let portfolio =
             portfolios::publish(&self.state.pool, self::portfolio_id(&portfolio_id), session.user.id).await?;
-        self.state.pages.forget_all();
-        Ok(Json(PortfolioView::new(&self.state, portfolio)))
+        Ok(self.changed(portfolio))
     }
 
     /// Take the public page offline; the document and history stay
@@ -450,8 +456,7 @@ impl PortfoliosApi {
     async fn unpublish(&self, session: Session, portfolio_id: Path<Uuid>) -> ApiResult<Json<PortfolioView>> {
         let portfolio =
             portfolios::unpublish(&self.state.pool, self::portfolio_id(&portfolio_id), session.user.id).await?;
-        self.state.pages.forget_all();
-        Ok(Json(PortfolioView::new(&self.state, portfolio)))
+        Ok(self.changed(portfolio))
     }
 
     /// Show this portfolio at the workspace's own address (`{handle}.{domain}/`)
@@ -459,8 +464,7 @@ impl PortfoliosApi {
     async fn make_primary(&self, session: Session, portfolio_id: Path<Uuid>) -> ApiResult<Json<PortfolioView>> {
         let portfolio =
             portfolios::make_primary(&self.state.pool, self::portfolio_id(&portfolio_id), session.user.id).await?;
-        self.state.pages.forget_all();
-        Ok(Json(PortfolioView::new(&self.state, portfolio)))
+        Ok(self.changed(portfolio))
     }
 
     /// Who may see the published page: everyone, members, holders of a password or of a
@@ -481,8 +485,7 @@ impl PortfoliosApi {
             request.password.as_deref(),
         )
         .await?;
-        self.state.pages.forget_all();
-        Ok(Json(PortfolioView::new(&self.state, portfolio)))
+        Ok(self.changed(portfolio))
     }
 
     /// A new secret link; the old one stops working
@@ -494,8 +497,7 @@ impl PortfoliosApi {
     async fn rotate_secret(&self, session: Session, portfolio_id: Path<Uuid>) -> ApiResult<Json<PortfolioView>> {
         let portfolio =
             access::rotate_secret(&self.state.pool, self::portfolio_id(&portfolio_id), session.user.id).await?;
-        self.state.pages.forget_all();
-        Ok(Json(PortfolioView::new(&self.state, portfolio)))
+        Ok(self.changed(portfolio))
     }
 
     /// The portfolio's versions, newest first
