@@ -1,5 +1,6 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AcceptInvitation } from './pages/AcceptInvitation';
+import { Editor } from './pages/Editor';
 import { ForgotPassword } from './pages/ForgotPassword';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
@@ -22,6 +23,7 @@ export function App() {
           <Route path="/reset-password" element={<ResetPassword />} />
           <Route path="/invitations/accept" element={<AcceptInvitation />} />
           <Route path="/" element={<RequireSession><Home /></RequireSession>} />
+          <Route path="/portfolios/:portfolioId/edit" element={<RequireSession><Editor /></RequireSession>} />
           <Route path="/settings" element={<RequireSession><Settings /></RequireSession>} />
           <Route path="/workspaces/:workspaceId/members" element={<RequireSession><Members /></RequireSession>} />
           <Route path="*" element={<Navigate to="/" replace />} />

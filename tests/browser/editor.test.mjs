@@ -1,0 +1,110 @@
+// The editor end to end: a portfolio made from a template in the dashboard, a section added
+// between two others, an item added, the accent colour changed; saved, reloaded, published,
+// and seen by a visitor. Screenshots go to the artifacts folder.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+const baseUrl = process.env.VITRINE_E2E_BASE_URL;
+const demo = { email: process.env.VITRINE_E2E_DEMO_EMAIL, password: process.env.VITRINE_E2E_DEMO_PASSWORD };
+const artifacts = join(process.env.VITRINE_E2E_ARTIFACTS ?? join(tmpdir(), 'vitrine-artifacts'), 'editor');
+const run = Math.random().toString(36).slice(2, 8);
+
+let browser;
+
+before(async () => {
+  assert.ok(baseUrl && demo.email && demo.password, 'ops/test sets VITRINE_E2E_BASE_URL and the demo account');
+  await mkdir(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signIn(page) {
+  await page.goto(`${baseUrl}/app/login`);
+  await page.getByLabel('Email').fill(demo.email);
+  await page.getByLabel('Password').fill(demo.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+}
+
+test('a portfolio made from a template is edited, saved, reloaded and published', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await signIn(page);
+
+  await page.getByRole('button', { name: 'New portfolio' }).click();
+  const dialog = page.getByRole('dialog', { name: 'A new portfolio' });
+  await dialog.getByLabel('Title').fill(`Editor test ${run}`);
+  await dialog.locator('label.template-choice', { hasText: 'Modern' }).click();
+  await page.screenshot({ path: join(artifacts, 'new-portfolio.png') });
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await page.waitForURL(/\/app\/portfolios\/[^/]+\/edit$/);
+
+  const canvas = page.frameLocator('iframe[title="Page preview"]');
+  await canvas.locator('h1.header-name').filter({ hasText: 'Maya Okafor' }).waitFor();
+
+  // A projects section between "About" and "Experience".
+  const outline = page.getByRole('complementary', { name: 'Sections' });
+  await outline.getByRole('button', { name: /^About/ }).click();
+  await outline.getByLabel('Add a section').selectOption('projects');
+  await outline.getByRole('button', { name: 'Add', exact: true }).click();
+  const names = await outline.locator('.outline-name').allInnerTexts();
+  const about = names.findIndex((name) => name.startsWith('About'));
+  assert.equal(names[about + 1], 'Projects');
+  assert.ok(names[about + 2].startsWith('Experience'));
+
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  await inspector.getByRole('button', { name: 'Add project' }).click();
+  await inspector.getByLabel('Name', { exact: true }).fill(`Ledger explorer ${run}`);
+  await canvas.locator('.project-name', { hasText: `Ledger explorer ${run}` }).waitFor();
+
+  await inspector.getByRole('button', { name: 'Page style' }).click();
+  await inspector.getByLabel('Accent colour').fill('#c2185b');
+  await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+  await page.waitForTimeout(1500);
+  await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'edited.png') });
+
+  await page.reload();
+  await canvas.locator('.project-name', { hasText: `Ledger explorer ${run}` }).waitFor();
+  const reloaded = await page.getByRole('complementary', { name: 'Sections' }).locator('.outline-name').allInnerTexts();
+  assert.deepEqual(reloaded, names);
+  const css = await canvas.locator('style').first().textContent();
+  assert.match(css, /--color-accent:#c2185b/);
+
+  await page.getByRole('button', { name: 'Publish' }).click();
+  const view = page.getByRole('link', { name: 'View page' });
+  await view.waitFor();
+  const publicUrl = await view.getAttribute('href');
+
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const visit = await visitor.newPage();
+  const response = await visit.goto(publicUrl);
+  assert.equal(response.status(), 200);
+  await visit.locator('.project-name', { hasText: `Ledger explorer ${run}` }).waitFor();
+  assert.match(await visit.content(), /--color-accent:#c2185b/);
+  await visit.screenshot({ path: join(artifacts, 'published.png'), fullPage: true });
+  await visitor.close();
+  await context.close();
+});
+
+test('the dashboard works at phone width', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page);
+  await page.getByRole('heading', { name: 'Portfolios' }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
+  await page.getByRole('button', { name: 'New portfolio' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'dashboard-phone.png'), fullPage: true });
+  await context.close();
+});
