@@ -70,14 +70,25 @@ impl ClientPolicy {
     }
 }
 
-/// Resolves the [`Client`] into the request's data and applies the cross-site check.
-pub async fn middleware<E: Endpoint>(
+/// Resolves the [`Client`] into the request's data, first of all, so everything after
+/// (logs, page routing, the cross-site check) sees the same trusted view.
+pub async fn resolve<E: Endpoint>(next: E, mut request: Request, policy: Arc<ClientPolicy>) -> poem::Result<Response> {
+    let client = policy.resolve(&request);
+    request.extensions_mut().insert(client);
+    next.call(request).await.map(IntoResponse::into_response)
+}
+
+/// Refuses a state-changing request sent by another site.
+pub async fn cross_site_check<E: Endpoint>(
     next: E,
-    mut request: Request,
+    request: Request,
     policy: Arc<ClientPolicy>,
 ) -> poem::Result<Response> {
-    let client = policy.resolve(&request);
-    if !policy.allows(&request, &client) {
+    let allowed = match request.extensions().get::<Client>() {
+        Some(client) => policy.allows(&request, client),
+        None => false,
+    };
+    if !allowed {
         return Ok(poem::Error::from(ApiError::Forbidden(poem_openapi::payload::Json(crate::error::ErrorBody {
             error: crate::error::ErrorDetail {
                 code: "cross_site_request".into(),
@@ -87,6 +98,5 @@ pub async fn middleware<E: Endpoint>(
         })))
         .into_response());
     }
-    request.extensions_mut().insert(client);
     next.call(request).await.map(IntoResponse::into_response)
 }

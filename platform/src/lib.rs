@@ -78,6 +78,7 @@ impl Application {
             media: vitrine_core::media::MediaStore::new(&config.media)?,
         });
         public::listen_for_changes(pool.clone(), state.clone());
+        let state_for_logs = state.clone();
         let client_policy = Arc::new(ClientPolicy {
             trusted_proxies: config.trusted_proxies.clone(),
             public_origin: config.public.public_url.origin().ascii_serialization(),
@@ -104,9 +105,16 @@ impl Application {
             .data(observability.clone())
             .with(CookieJarManager::new())
             .around(api::media::refuse_oversized_bodies)
-            .around(move |next, request| client::middleware(next, request, client_policy.clone()))
+            .around({
+                let policy = client_policy.clone();
+                move |next, request| client::cross_site_check(next, request, policy.clone())
+            })
             .catch_all_error(error::framework_error_to_body)
-            .around(move |next, request| observability::middleware(next, request, observability.clone()))
+            .around({
+                let state = state_for_logs.clone();
+                move |next, request| observability::middleware(next, request, observability.clone(), state.clone())
+            })
+            .around(move |next, request| client::resolve(next, request, client_policy.clone()))
             .boxed();
         let acceptor = TcpListener::bind(config.listen)
             .into_acceptor()

@@ -58,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
     // Dependencies compile in both rustls providers; name the one to use before any TLS.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli: Cli = vitrine_core::config::parse();
-    vitrine_core::telemetry::init_logging(&cli.config.log)?;
+    let _logging = vitrine_core::telemetry::init_logging(&cli.config.log)?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let application = Application::build(cli.config).await?;

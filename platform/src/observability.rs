@@ -1,5 +1,6 @@
 //! Health, readiness, Prometheus metrics, and a request id on every request's logs.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use poem::http::{HeaderValue, StatusCode};
@@ -12,6 +13,8 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use sqlx::PgPool;
 use tracing::Instrument;
 use vitrine_core::telemetry::Metrics;
+
+use crate::State;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -42,7 +45,24 @@ pub async fn middleware<E: Endpoint>(
     next: E,
     request: Request,
     observability: Observability,
+    state: Arc<State>,
 ) -> poem::Result<Response> {
+    // Page views are the bulk of the traffic: counted in the metrics (and, by the statistics,
+    // per page) but logged only at debug level, so a popular page neither floods the logs
+    // nor spends its time formatting them.
+    if crate::public::is_page_view(&state, &request) {
+        let method = request.method().as_str().to_owned();
+        let started = Instant::now();
+        let response = match next.call(request).await {
+            Ok(response) => response.into_response(),
+            Err(error) => error.into_response(),
+        };
+        let status = response.status().as_u16();
+        observability.requests.get_or_create(&RequestLabels { method, status }).inc();
+        observability.latency.observe(started.elapsed().as_secs_f64());
+        tracing::debug!(http.status = status, "page view");
+        return Ok(response);
+    }
     let request_id = request
         .headers()
         .get("x-request-id")

@@ -188,6 +188,11 @@ fn unlock_cookie_name(page: &PublishedPage) -> String {
 /// Unlock attempts per page and per client address.
 const UNLOCK_LIMIT: Limit = Limit { max_hits: 10, window: Duration::from_secs(300) };
 
+/// Whether the request is for a published page (by the trusted host and the path).
+pub fn is_page_view(state: &State, request: &Request) -> bool {
+    page_address(state, request).is_some()
+}
+
 /// Where the request is going, when it is for a published page.
 fn page_address(state: &State, request: &Request) -> Option<(String, Option<String>)> {
     let host = request.extensions().get::<Client>().and_then(|client| client.host.clone())?;

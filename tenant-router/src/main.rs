@@ -52,7 +52,7 @@ async fn main() -> anyhow::Result<()> {
     // Dependencies compile in both rustls providers; name the one to use before any TLS.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config: RouterConfig = vitrine_core::config::parse();
-    vitrine_core::telemetry::init_logging(&config.log)?;
+    let _logging = vitrine_core::telemetry::init_logging(&config.log)?;
     let pool = vitrine_core::db::connect(&config.database).await?;
     let metrics = Metrics::with_prefix("vitrine_router");
     let router = Arc::new(Router { upstream: Upstream::new(&config.platform_url)?, responses: Family::default() });

@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
     // Dependencies compile in both rustls providers; name the one to use before any TLS.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config: WorkerConfig = vitrine_core::config::parse();
-    vitrine_core::telemetry::init_logging(&config.log)?;
+    let _logging = vitrine_core::telemetry::init_logging(&config.log)?;
     let pool = vitrine_core::db::connect(&config.database).await?;
     let mailer = match &config.smtp_url {
         Some(url) => Mailer::smtp(url.expose(), config.email_from.clone())?,

@@ -9,15 +9,21 @@ use tracing_subscriber::fmt::format::FmtSpan;
 
 use crate::config::{LogConfig, LogFormat};
 
-pub fn init_logging(config: &LogConfig) -> anyhow::Result<()> {
+/// Sets up logging to standard output. Lines are written by a thread of their own through a
+/// buffer, so a request never waits for the write and a busy process makes few system calls.
+/// Hold the returned guard until exit: dropping it writes out what is still buffered.
+pub fn init_logging(config: &LogConfig) -> anyhow::Result<tracing_appender::non_blocking::WorkerGuard> {
     let filter = EnvFilter::try_new(&config.filter)
         .map_err(|error| anyhow::anyhow!("VITRINE_LOG is not a valid filter: {error}"))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_span_events(FmtSpan::NONE);
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::BufWriter::new(std::io::stdout()));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_span_events(FmtSpan::NONE).with_writer(writer);
     match config.log_format {
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).init(),
         LogFormat::Pretty => builder.init(),
     }
-    Ok(())
+    Ok(guard)
 }
 
 /// The metrics of one process, shared by its parts and rendered at `/metrics`.
