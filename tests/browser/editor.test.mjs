@@ -52,11 +52,10 @@ test('a portfolio made from a template is edited, saved, reloaded and published'
   const canvas = page.frameLocator('iframe[title="Page preview"]');
   await canvas.locator('h1.header-name').filter({ hasText: 'Maya Okafor' }).waitFor();
 
-  // A projects section between "About" and "Experience".
+  // A projects section dragged from the palette to between "About" and "Experience".
   const outline = page.getByRole('complementary', { name: 'Sections' });
-  await outline.getByRole('button', { name: /^About/ }).click();
-  await outline.getByLabel('Add a section').selectOption('projects');
-  await outline.getByRole('button', { name: 'Add', exact: true }).click();
+  await outline.locator('[data-section-type="projects"]').dragTo(outline.locator('li', { hasText: /^⠿\s*Experience/ }), { steps: 12 });
+  await outline.locator('.outline-name', { hasText: /^Projects$/ }).first().click();
   const names = await outline.locator('.outline-name').allInnerTexts();
   const about = names.findIndex((name) => name.startsWith('About'));
   assert.equal(names[about + 1], 'Projects');
@@ -94,6 +93,65 @@ test('a portfolio made from a template is edited, saved, reloaded and published'
   assert.match(await visit.content(), /--color-accent:#c2185b/);
   await visit.screenshot({ path: join(artifacts, 'published.png'), fullPage: true });
   await visitor.close();
+  await context.close();
+});
+
+test('sections are reordered with the keyboard only, and history restores and un-restores', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await signIn(page);
+  await page.getByRole('button', { name: 'New portfolio' }).click();
+  const dialog = page.getByRole('dialog', { name: 'A new portfolio' });
+  await dialog.getByLabel('Title').fill(`Keyboard ${run}`);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await page.waitForURL(/\/edit$/);
+  const canvas = page.frameLocator('iframe[title="Page preview"]');
+  await canvas.locator('h1.header-name').waitFor();
+  const outline = page.getByRole('complementary', { name: 'Sections' });
+  const before = await outline.locator('.outline-name').allInnerTexts();
+  const skills = before.findIndex((name) => name.startsWith('Skills'));
+
+  // dnd-kit listens for the arrows only once the lift has been handled: a beat between keys.
+  await outline.getByRole('button', { name: /^Drag Skills/ }).focus();
+  for (const key of ['Space', 'ArrowUp', 'Space']) {
+    await page.keyboard.press(key);
+    await page.waitForTimeout(250);
+  }
+  await page.waitForFunction(
+    (expected) => document.querySelectorAll('.outline-name')[expected]?.textContent?.startsWith('Skills'),
+    skills - 1,
+  );
+  const after = await outline.locator('.outline-name').allInnerTexts();
+  assert.equal(after[skills - 1], before[skills]);
+  assert.equal(after[skills], before[skills - 1]);
+  await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+  await page.waitForTimeout(1200);
+  await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+
+  // Restore the first version: the canvas shows the old order; then restore the one before
+  // the restore, and the reordered page is back.
+  await page.getByRole('button', { name: 'History' }).click();
+  const history = page.getByRole('complementary', { name: 'History' });
+  await history.locator('li').nth(1).waitFor();
+  const sectionOrder = () => canvas.locator('[data-section-id]').evaluateAll((nodes) => nodes.map((node) => node.className));
+  const edited = await sectionOrder();
+  await history.locator('li').last().getByRole('button', { name: 'Restore' }).click();
+  await page.waitForFunction(
+    (expected) => document.querySelectorAll('.outline-name')[expected]?.textContent?.startsWith('Skills'),
+    skills,
+  );
+  await page.getByRole('button', { name: 'History' }).click();
+  const restoredOutline = await page.getByRole('complementary', { name: 'Sections' }).locator('.outline-name').allInnerTexts();
+  assert.deepEqual(restoredOutline, before);
+  await page.screenshot({ path: join(artifacts, 'history-restored.png') });
+  const list = page.getByRole('complementary', { name: 'History' }).locator('li');
+  await list.nth(1).getByRole('button', { name: 'Restore' }).click();
+  await page.waitForFunction(
+    (expected) => document.querySelectorAll('.outline-name')[expected]?.textContent?.startsWith('Skills'),
+    skills - 1,
+  );
+  await canvas.locator('[data-section-id]').first().waitFor();
+  assert.deepEqual(await sectionOrder(), edited);
   await context.close();
 });
 

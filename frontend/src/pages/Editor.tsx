@@ -4,6 +4,8 @@ import { api } from '../api/client';
 import { unwrap } from '../api/errors';
 import type { components } from '../api/schema';
 import { Canvas } from '../components/editor/Canvas';
+import { History } from '../components/editor/History';
+import type { Previewed } from '../components/editor/History';
 import { Inspector } from '../components/editor/Inspector';
 import { Outline } from '../components/editor/Outline';
 import { AutosaveQueue } from '../editor/autosave';
@@ -77,6 +79,9 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
   const [saveState, setSaveState] = useState<AutosaveState>({ status: 'saved', revision: loaded.revision });
   const [width, setWidth] = useState<'desktop' | 'tablet' | 'phone'>('desktop');
   const [published, setPublished] = useState(loaded.portfolio);
+  const [panel, setPanel] = useState<'inspector' | 'history'>('inspector');
+  const [previewed, setPreviewed] = useState<Previewed | null>(null);
+  const [shortcuts, setShortcuts] = useState(false);
   const queue = useRef<AutosaveQueue | null>(null);
   // The document the queue last got; a recovered draft has not been sent yet.
   const sent = useRef<Document | null>(loaded.recovered ? null : loaded.document);
@@ -111,18 +116,34 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
 
   const act = useCallback((action: EditorAction) => dispatch(action), []);
 
+  const selected = state.selected;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!(event.metaKey || event.ctrlKey) || event.key.toLowerCase() !== 'z') return;
       const target = event.target as HTMLElement | null;
-      // Text fields keep their own undo while they have focus.
-      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      // Text fields keep their own keys (and their own undo) while they have focus.
+      if (target && (['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.isContentEditable)) return;
+      const command = event.metaKey || event.ctrlKey;
+      const key = event.key.toLowerCase();
+      if (command && key === 'z') {
+        dispatch({ type: event.shiftKey ? 'redo' : 'undo' });
+      } else if (command && key === 'y') {
+        dispatch({ type: 'redo' });
+      } else if (command && key === 'd' && selected) {
+        dispatch({ type: 'duplicateSection', id: selected });
+      } else if ((key === 'delete' || key === 'backspace') && selected && !command) {
+        dispatch({ type: 'deleteSection', id: selected });
+      } else if (key === 'escape') {
+        dispatch({ type: 'select', id: null });
+      } else if (key === '?') {
+        setShortcuts(true);
+      } else {
+        return;
+      }
       event.preventDefault();
-      dispatch({ type: event.shiftKey ? 'redo' : 'undo' });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [selected]);
 
   const chooseTemplate = async (next: Theme) => {
     setTemplate(next);
@@ -180,6 +201,20 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
               </button>
             ))}
           </div>
+          <button
+            type="button"
+            className="button"
+            aria-pressed={panel === 'history'}
+            onClick={() => {
+              setPanel(panel === 'history' ? 'inspector' : 'history');
+              setPreviewed(null);
+            }}
+          >
+            History
+          </button>
+          <button type="button" className="button" onClick={() => setShortcuts(true)} aria-label="Keyboard shortcuts">
+            ?
+          </button>
           <button type="button" className="button button-primary" onClick={publish}>
             Publish
           </button>
@@ -190,6 +225,7 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
           )}
         </div>
       </header>
+      {shortcuts && <Shortcuts onClose={() => setShortcuts(false)} />}
       {saveState.status === 'conflict' && <ConflictBanner onChoose={resolve} />}
       {saveState.status === 'invalid' && (
         <div className="banner banner-error" role="alert">
@@ -202,17 +238,79 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
           </ul>
         </div>
       )}
+      {previewed && (
+        <div className="banner preview-banner" role="status">
+          Previewing revision {previewed.version.revision} from {new Date(previewed.version.updated_at).toLocaleString()}.{' '}
+          <button type="button" className="button button-quiet" onClick={() => setPreviewed(null)}>
+            Back to editing
+          </button>
+        </div>
+      )}
       <div className="editor-panes">
         <Outline state={state} act={act} />
-        <Canvas document={state.document} template={template} width={width} selected={state.selected} act={act} />
-        <Inspector
-          state={state}
+        <Canvas
+          document={previewed?.document ?? state.document}
+          template={previewed?.template ?? template}
+          width={width}
+          selected={previewed ? null : state.selected}
           act={act}
-          template={template}
-          onTemplate={chooseTemplate}
         />
+        {panel === 'history' ? (
+          <History
+            portfolioId={portfolioId}
+            revision={saveState.revision}
+            previewing={previewed?.version.id ?? null}
+            onPreview={setPreviewed}
+            beforeRestore={async () => {
+              if (!queue.current) return true;
+              queue.current.flush();
+              return whenSaved(queue.current);
+            }}
+            onRestored={onReload}
+          />
+        ) : (
+          <Inspector state={state} act={act} template={template} onTemplate={chooseTemplate} />
+        )}
       </div>
     </div>
+  );
+}
+
+const SHORTCUTS: [string, string][] = [
+  ['Ctrl/⌘ + Z', 'Undo'],
+  ['Shift + Ctrl/⌘ + Z, Ctrl/⌘ + Y', 'Redo'],
+  ['Ctrl/⌘ + D', 'Duplicate the selected section'],
+  ['Delete', 'Delete the selected section'],
+  ['Escape', 'Select nothing: edit the page style'],
+  ['Tab to ⠿, Space, ↑ / ↓, Space', 'Move a section with the keyboard'],
+  ['?', 'Show these shortcuts'],
+];
+
+function Shortcuts({ onClose }: { onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => dialog.current?.showModal(), []);
+  return (
+    <dialog ref={dialog} className="dialog" aria-labelledby="shortcuts-title" onClose={onClose}>
+      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+      <table className="table">
+        <tbody>
+          {SHORTCUTS.map(([keys, effect]) => (
+            <tr key={keys}>
+              <td>
+                <kbd>{keys}</kbd>
+              </td>
+              <td>{effect}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">Shortcuts do nothing while you type in a field, which keeps its own undo.</p>
+      <div className="button-row">
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </dialog>
   );
 }
 
