@@ -4904,6 +4904,8 @@ export interface operations {
             query?: never;
             header?: {
                 "If-Match"?: string;
+                /** @description Names the editor (a browser tab) saving: its consecutive saves join one version */
+                "X-Editor-Id"?: string;
             };
             path: {
                 portfolio_id: string;

@@ -8,15 +8,31 @@ import type { Document } from './history';
 
 type ApiClient = Pick<typeof api, 'PUT'>;
 
+const EDITOR_KEY = 'vitrine.editor';
+
+/**
+ * This tab's editor id: the server joins consecutive saves of one editor into one version, so
+ * two tabs of the same person keep separate versions. Kept for the tab's life, reloads included.
+ */
+export function tabEditorId(storage: Storage = sessionStorage): string {
+  let id = storage.getItem(EDITOR_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    storage.setItem(EDITOR_KEY, id);
+  }
+  return id;
+}
+
 export async function saveDocument(
   portfolioId: string,
   baseRevision: number,
   document: Document,
   client: ApiClient = api,
+  editorId: string = tabEditorId(),
 ): Promise<SaveResult> {
   const answer = await client
     .PUT('/api/v1/portfolios/{portfolio_id}/document', {
-      params: { path: { portfolio_id: portfolioId } },
+      params: { path: { portfolio_id: portfolioId }, header: { 'X-Editor-Id': editorId } },
       body: { base_revision: baseRevision, document },
     })
     // Rejected: the request did not reach the server, or its answer did not reach us.

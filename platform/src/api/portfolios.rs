@@ -410,9 +410,20 @@ impl PortfoliosApi {
         session: Session,
         portfolio_id: Path<Uuid>,
         #[oai(name = "If-Match")] if_match: Header<Option<String>>,
+        /// Names the editor (a browser tab) saving: its consecutive saves join one version
+        #[oai(name = "X-Editor-Id")]
+        editor_id: Header<Option<String>>,
         body: ApiJson<SaveDocumentRequest>,
     ) -> ApiResult<ApiJson<SavedView>> {
         let request = body.0;
+        let editor = editor_id.0.as_deref().map(str::trim).filter(|editor| !editor.is_empty());
+        if editor.is_some_and(|editor| editor.len() > 64) {
+            return Err(ApiError::bad_request(
+                "invalid_editor_id",
+                "X-Editor-Id is at most 64 characters",
+                Some("X-Editor-Id".into()),
+            ));
+        }
         let from_header = if_match.0.as_deref().map(revision_from_if_match).transpose()?;
         let base = match (request.base_revision, from_header) {
             (Some(body), Some(header)) if body != header => {
@@ -438,6 +449,7 @@ impl PortfoliosApi {
             session.user.id,
             base,
             &document,
+            editor,
         )
         .await?;
         Ok(ApiJson(SavedView { revision }))

@@ -386,3 +386,31 @@ async fn the_document_schema_and_the_preview_renderer() {
         .await
         .expect_error(401, "unauthenticated", None);
 }
+
+#[tokio::test]
+async fn saves_from_two_editors_of_one_person_keep_separate_versions() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let id = create_portfolio(&app, &ann, json!({ "title": "CV" })).await["id"].as_str().unwrap().to_owned();
+    let url = format!("{}/api/v1/portfolios/{id}/document", ann.base);
+    let save = |editor: &'static str, base: i64, text: &str| {
+        ann.client
+            .put(&url)
+            .header("X-Editor-Id", editor)
+            .json(&json!({ "base_revision": base, "document": text_document(text) }))
+    };
+    for (editor, base, text) in [("tab-a", 1, "a1"), ("tab-a", 2, "a2"), ("tab-b", 3, "b1"), ("tab-a", 4, "a3")] {
+        ann.send(save(editor, base, text)).await.expect(200);
+    }
+    let versions = ann.get(&format!("/api/v1/portfolios/{id}/versions")).await.body;
+    let revisions: Vec<i64> =
+        versions.as_array().unwrap().iter().map(|version| version["revision"].as_i64().unwrap()).collect();
+    assert_eq!(revisions, [5, 4, 3, 1], "tab a's first two saves join; tab b's and tab a's next stand apart");
+    let long = "x".repeat(65);
+    let reply = ann
+        .send(ann.client.put(&url).header("X-Editor-Id", long).json(&json!({
+            "base_revision": 5, "document": text_document("y")
+        })))
+        .await;
+    reply.expect_error(400, "invalid_editor_id", Some("X-Editor-Id"));
+}

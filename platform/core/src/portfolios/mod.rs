@@ -293,13 +293,15 @@ pub async fn document(pool: &PgPool, id: PortfolioId, actor: UserId) -> Result<(
 }
 
 /// Stores `document` if the portfolio is still at `base_revision`; otherwise nothing is
-/// written and the error carries the current revision. Returns the new revision.
+/// written and the error carries the current revision. Returns the new revision. `editor`
+/// names the browser tab (or client) saving, whose consecutive saves share one version.
 pub async fn save_document(
     pool: &PgPool,
     id: PortfolioId,
     actor: UserId,
     base_revision: i64,
     document: &Document,
+    editor: Option<&str>,
 ) -> Result<i64> {
     let mut transaction = pool.begin().await?;
     load_live(&mut transaction, id, actor, Role::Editor).await?;
@@ -310,7 +312,7 @@ pub async fn save_document(
             return Err(Error::StaleRevision { current });
         }
     };
-    versions::record_edit(&mut transaction, id, actor).await?;
+    versions::record_edit(&mut transaction, id, actor, editor).await?;
     transaction.commit().await?;
     Ok(revision)
 }

@@ -62,9 +62,14 @@ async fn append_restored(
     Ok(version)
 }
 
-/// Records the document just written: into the author's last edit when it is recent enough,
-/// else as a new version.
-pub(super) async fn record_edit(executor: &mut PgConnection, id: PortfolioId, actor: UserId) -> Result<()> {
+/// Records the document just written: into the author's last edit from the same editor when it
+/// is recent enough, else as a new version.
+pub(super) async fn record_edit(
+    executor: &mut PgConnection,
+    id: PortfolioId,
+    actor: UserId,
+    editor: Option<&str>,
+) -> Result<()> {
     let coalesced = sqlx::query!(
         "UPDATE portfolio_versions v
          SET document = p.document, template = p.template, revision = p.revision, updated_at = now()
@@ -73,17 +78,22 @@ pub(super) async fn record_edit(executor: &mut PgConnection, id: PortfolioId, ac
                SELECT id FROM portfolio_versions WHERE portfolio_id = $1
                ORDER BY revision DESC, created_at DESC LIMIT 1)
            AND v.kind = 'edit' AND v.author_id = $2 AND v.name IS NULL
+           AND v.editor_id IS NOT DISTINCT FROM $5
            AND v.updated_at > now() - make_interval(secs => $3)
            AND v.created_at > now() - make_interval(secs => $4)",
         id.0,
         actor.0,
         COALESCE_IDLE_SECONDS,
         COALESCE_SPAN_SECONDS,
+        editor,
     )
     .execute(&mut *executor)
     .await?;
     if coalesced.rows_affected() == 0 {
-        append(executor, id, actor, "edit").await?;
+        let version = append(executor, id, actor, "edit").await?;
+        sqlx::query!("UPDATE portfolio_versions SET editor_id = $2 WHERE id = $1", version, editor)
+            .execute(&mut *executor)
+            .await?;
     }
     Ok(())
 }
