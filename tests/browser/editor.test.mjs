@@ -155,6 +155,117 @@ test('sections are reordered with the keyboard only, and history restores and un
   await context.close();
 });
 
+/** A new portfolio with the sample content, made through the API with the page's session. */
+async function newPortfolio(page, title) {
+  const workspaces = await (await page.request.get(`${baseUrl}/api/v1/workspaces`)).json();
+  const created = await page.request.post(`${baseUrl}/api/v1/workspaces/${workspaces[0].id}/portfolios`, {
+    data: { title, template: 'minimal', start_with: 'sample' },
+    headers: { origin: new URL(baseUrl).origin },
+  });
+  assert.equal(created.status(), 201);
+  return created.json();
+}
+
+async function openEditor(page, id) {
+  await page.goto(`${baseUrl}/app/portfolios/${id}/edit`);
+  await page.frameLocator('iframe[title="Page preview"]').locator('h1.header-name').waitFor();
+}
+
+async function saved(page) {
+  await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+}
+
+async function rename(page, name) {
+  await page.getByRole('complementary', { name: 'Sections' }).locator('.outline-name', { hasText: /^Header/ }).click();
+  await page.getByRole('complementary', { name: 'Inspector' }).getByLabel('Name', { exact: true }).fill(name);
+}
+
+async function serverDocument(page, id) {
+  return (await page.request.get(`${baseUrl}/api/v1/portfolios/${id}/document`)).json();
+}
+
+test('two tabs edit one portfolio: the second save meets the conflict choices', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const first = await context.newPage();
+  await signIn(first);
+  const portfolio = await newPortfolio(first, `Two tabs ${run}`);
+  const second = await context.newPage();
+  await openEditor(first, portfolio.id);
+  await openEditor(second, portfolio.id);
+
+  // Keep mine: the second tab's document goes on top; the first tab's stays in history.
+  await rename(first, 'Name from tab one');
+  await saved(first);
+  await first.waitForTimeout(1200);
+  await rename(second, 'Name from tab two');
+  const conflict = second.getByRole('alertdialog');
+  await conflict.waitFor();
+  await second.screenshot({ path: join(artifacts, 'conflict.png') });
+  await conflict.getByRole('button', { name: 'Keep mine', exact: true }).click();
+  await saved(second);
+  assert.equal((await serverDocument(first, portfolio.id)).document.sections[0].name, 'Name from tab two');
+
+  // Keep theirs: the first tab, now behind, drops its edit and shows the server's document.
+  await first.getByRole('complementary', { name: 'Inspector' }).getByLabel('Headline').fill('Headline from tab one');
+  await first.getByRole('alertdialog').waitFor();
+  await first.getByRole('alertdialog').getByRole('button', { name: 'Keep theirs' }).click();
+  await first.frameLocator('iframe[title="Page preview"]').locator('h1.header-name', { hasText: 'Name from tab two' }).waitFor();
+  const afterTheirs = await serverDocument(first, portfolio.id);
+  assert.notEqual(afterTheirs.document.sections[0].headline, 'Headline from tab one');
+
+  // Keep mine as a copy: the second tab's edit becomes a new portfolio; the original keeps the
+  // first tab's change.
+  await rename(first, 'Name from tab one again');
+  await saved(first);
+  await first.waitForTimeout(1200);
+  await rename(second, 'Name for the copy');
+  await second.getByRole('alertdialog').waitFor();
+  await second.getByRole('alertdialog').getByRole('button', { name: 'Keep mine as a copy' }).click();
+  await second.frameLocator('iframe[title="Page preview"]').locator('h1.header-name', { hasText: 'Name from tab one again' }).waitFor();
+  assert.equal((await serverDocument(first, portfolio.id)).document.sections[0].name, 'Name from tab one again');
+  const workspaces = await (await first.request.get(`${baseUrl}/api/v1/workspaces`)).json();
+  const list = await (await first.request.get(`${baseUrl}/api/v1/workspaces/${workspaces[0].id}/portfolios`)).json();
+  const copy = list.find((candidate) => candidate.title === `Two tabs ${run} (my copy)`);
+  assert.ok(copy, 'the copy exists');
+  assert.equal((await serverDocument(first, copy.id)).document.sections[0].name, 'Name for the copy');
+
+  // Every saved document is in the history.
+  const versions = await (await first.request.get(`${baseUrl}/api/v1/portfolios/${portfolio.id}/versions`)).json();
+  const names = [];
+  for (const version of versions) {
+    const found = await (await first.request.get(`${baseUrl}/api/v1/versions/${version.id}`)).json();
+    names.push(found.document.sections[0].name);
+  }
+  for (const name of ['Name from tab one', 'Name from tab two', 'Name from tab one again']) {
+    assert.ok(names.includes(name), `${name} is in the history (${names})`);
+  }
+  await context.close();
+});
+
+test('edits made offline survive closing the tab and reach the server later', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await signIn(page);
+  const portfolio = await newPortfolio(page, `Offline ${run}`);
+  await openEditor(page, portfolio.id);
+
+  await context.setOffline(true);
+  await rename(page, 'Written offline');
+  await page.getByRole('status').filter({ hasText: /^Offline/ }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'offline.png') });
+  await page.close();
+
+  await context.setOffline(false);
+  const again = await context.newPage();
+  await openEditor(again, portfolio.id);
+  await again.frameLocator('iframe[title="Page preview"]').locator('h1.header-name', { hasText: 'Written offline' }).waitFor();
+  await saved(again);
+  await again.waitForTimeout(1200);
+  await saved(again);
+  assert.equal((await serverDocument(again, portfolio.id)).document.sections[0].name, 'Written offline');
+  await context.close();
+});
+
 test('the dashboard works at phone width', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();

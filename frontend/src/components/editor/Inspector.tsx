@@ -441,7 +441,7 @@ function RichTextField({ id, label, value, onChange }: { id: string; label: stri
             if (url && /^(https?:\/\/|mailto:)/.test(url)) command('createLink', url);
           }}
         >
-          🔗
+          Link
         </button>
       </div>
       <div
