@@ -200,8 +200,11 @@ test('two tabs edit one portfolio: the second save meets the conflict choices', 
   await rename(second, 'Name from tab two');
   const conflict = second.getByRole('alertdialog');
   await conflict.waitFor();
+  await conflict.getByRole('button', { name: 'Show theirs' }).click();
+  await second.frameLocator('iframe[title="Page preview"]').locator('h1.header-name', { hasText: 'Name from tab one' }).waitFor();
   await second.screenshot({ path: join(artifacts, 'conflict.png') });
   await conflict.getByRole('button', { name: 'Keep mine', exact: true }).click();
+  await second.frameLocator('iframe[title="Page preview"]').locator('h1.header-name', { hasText: 'Name from tab two' }).waitFor();
   await saved(second);
   assert.equal((await serverDocument(first, portfolio.id)).document.sections[0].name, 'Name from tab two');
 
@@ -275,5 +278,17 @@ test('the dashboard works at phone width', async () => {
   assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
   await page.getByRole('button', { name: 'New portfolio' }).waitFor();
   await page.screenshot({ path: join(artifacts, 'dashboard-phone.png'), fullPage: true });
+
+  // A small edit in the editor at the same width.
+  const portfolio = await newPortfolio(page, `Phone ${run}`);
+  await openEditor(page, portfolio.id);
+  await rename(page, 'Edited on a phone');
+  await saved(page);
+  await page.waitForTimeout(1200);
+  await saved(page);
+  assert.equal((await serverDocument(page, portfolio.id)).document.sections[0].name, 'Edited on a phone');
+  const editorOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(editorOverflow <= 0, `the editor does not scroll sideways (${editorOverflow}px too wide)`);
+  await page.screenshot({ path: join(artifacts, 'editor-phone.png'), fullPage: true });
   await context.close();
 });

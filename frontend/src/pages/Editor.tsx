@@ -226,7 +226,22 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
         </div>
       </header>
       {shortcuts && <Shortcuts onClose={() => setShortcuts(false)} />}
-      {saveState.status === 'conflict' && <ConflictBanner onChoose={resolve} />}
+      {saveState.status === 'conflict' && (
+        <ConflictBanner
+          onChoose={(choice) => {
+            setPreviewed(null);
+            void resolve(choice);
+          }}
+          onCompare={async () => {
+            const theirs = await unwrap(
+              api.GET('/api/v1/portfolios/{portfolio_id}/document', { params: { path: { portfolio_id: portfolioId } } }),
+            ).catch(() => null);
+            if (theirs) {
+              setPreviewed({ id: 'theirs', label: `their version (revision ${theirs.revision})`, document: theirs.document, template });
+            }
+          }}
+        />
+      )}
       {saveState.status === 'invalid' && (
         <div className="banner banner-error" role="alert">
           <ul>
@@ -240,7 +255,7 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
       )}
       {previewed && (
         <div className="banner preview-banner" role="status">
-          Previewing revision {previewed.version.revision} from {new Date(previewed.version.updated_at).toLocaleString()}.{' '}
+          Showing {previewed.label}, not your document.{' '}
           <button type="button" className="button button-quiet" onClick={() => setPreviewed(null)}>
             Back to editing
           </button>
@@ -259,7 +274,7 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
           <History
             portfolioId={portfolioId}
             revision={saveState.revision}
-            previewing={previewed?.version.id ?? null}
+            previewing={previewed?.id ?? null}
             onPreview={setPreviewed}
             beforeRestore={async () => {
               if (!queue.current) return true;
@@ -329,14 +344,18 @@ function whenSaved(autosave: AutosaveQueue): Promise<boolean> {
   });
 }
 
-function ConflictBanner({ onChoose }: { onChoose: (choice: ConflictChoice) => void }) {
+function ConflictBanner({ onChoose, onCompare }: { onChoose: (choice: ConflictChoice) => void; onCompare: () => void }) {
   return (
     <div className="banner banner-error conflict" role="alertdialog" aria-labelledby="conflict-title">
       <p id="conflict-title">
         <strong>Someone else saved this portfolio while you were editing.</strong> Your version is on screen and kept on
-        this device; theirs is the latest on the server. Nothing is overwritten until you choose.
+        this device; theirs is the latest on the server (“Show theirs” puts it in the canvas). Nothing is overwritten
+        until you choose.
       </p>
       <div className="button-row">
+        <button type="button" className="button" onClick={onCompare}>
+          Show theirs
+        </button>
         <button type="button" className="button" onClick={() => onChoose('keep-theirs')}>
           Keep theirs
         </button>

@@ -16,8 +16,12 @@ const KINDS: Record<string, string> = {
   snapshot: 'Snapshot',
 };
 
+/** A document shown in the canvas instead of the one being edited. */
 export interface Previewed {
-  version: Version;
+  /** The version's id, or another name for what is shown. */
+  id: string;
+  /** What the canvas shows, in words. */
+  label: string;
   document: Document;
   template: Theme;
 }
@@ -58,7 +62,12 @@ export function History({
 
   const preview = async (version: Version) => {
     const found = await unwrap(api.GET('/api/v1/versions/{version_id}', { params: { path: { version_id: version.id } } }));
-    onPreview({ version, document: found.document, template: found.template });
+    onPreview({
+      id: version.id,
+      label: `revision ${version.revision} from ${new Date(version.updated_at).toLocaleString()}`,
+      document: found.document,
+      template: found.template,
+    });
   };
   const restore = async (version: Version) => {
     if (!(await beforeRestore())) return;
