@@ -12,6 +12,8 @@ const baseUrl = process.env.VITRINE_E2E_BASE_URL;
 const demo = { email: process.env.VITRINE_E2E_DEMO_EMAIL, password: process.env.VITRINE_E2E_DEMO_PASSWORD };
 const artifacts = join(process.env.VITRINE_E2E_ARTIFACTS ?? join(tmpdir(), 'vitrine-artifacts'), 'editor');
 const run = Math.random().toString(36).slice(2, 8);
+// A 1×1 PNG, for uploads.
+const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 let browser;
 
@@ -66,6 +68,11 @@ test('a portfolio made from a template is edited, saved, reloaded and published'
   await inspector.getByLabel('Name', { exact: true }).fill(`Ledger explorer ${run}`);
   await canvas.locator('.project-name', { hasText: `Ledger explorer ${run}` }).waitFor();
 
+  // A photo uploaded through the media endpoint.
+  await outline.locator('.outline-name', { hasText: /^Header/ }).click();
+  await inspector.getByLabel('Upload photo').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PIXEL });
+  await canvas.locator('img.header-photo[src^="/media/"]').waitFor();
+
   await inspector.getByRole('button', { name: 'Page style' }).click();
   await inspector.getByLabel('Accent colour').fill('#c2185b');
   await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
@@ -77,6 +84,7 @@ test('a portfolio made from a template is edited, saved, reloaded and published'
   await canvas.locator('.project-name', { hasText: `Ledger explorer ${run}` }).waitFor();
   const reloaded = await page.getByRole('complementary', { name: 'Sections' }).locator('.outline-name').allInnerTexts();
   assert.deepEqual(reloaded, names);
+  await canvas.locator('img.header-photo[src^="/media/"]').waitFor();
   const css = await canvas.locator('style').first().textContent();
   assert.match(css, /--color-accent:#c2185b/);
 
@@ -90,6 +98,8 @@ test('a portfolio made from a template is edited, saved, reloaded and published'
   const response = await visit.goto(publicUrl);
   assert.equal(response.status(), 200);
   await visit.locator('.project-name', { hasText: `Ledger explorer ${run}` }).waitFor();
+  const photo = await visit.locator('img.header-photo').evaluate((image) => image.complete && image.naturalWidth > 0);
+  assert.ok(photo, 'the uploaded photo shows on the public page');
   assert.match(await visit.content(), /--color-accent:#c2185b/);
   await visit.screenshot({ path: join(artifacts, 'published.png'), fullPage: true });
   await visitor.close();

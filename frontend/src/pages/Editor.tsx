@@ -5,6 +5,7 @@ import { unwrap } from '../api/errors';
 import type { components } from '../api/schema';
 import { Canvas } from '../components/editor/Canvas';
 import { History } from '../components/editor/History';
+import { WorkspaceContext } from '../components/editor/ImageField';
 import type { Previewed } from '../components/editor/History';
 import { Inspector } from '../components/editor/Inspector';
 import { Outline } from '../components/editor/Outline';
@@ -178,116 +179,118 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
   };
 
   return (
-    <div className="editor">
-      <header className="editor-bar">
-        <Link to="/" className="button button-quiet">
-          ← Portfolios
-        </Link>
-        <h1 className="editor-title">{loaded.portfolio.title}</h1>
-        <p className={`save-status save-${saveState.status}`} role="status" aria-live="polite">
-          {STATUS_TEXT[saveState.status]}
-        </p>
-        <div className="button-row">
-          <button type="button" className="button" onClick={() => dispatch({ type: 'undo' })} disabled={state.past.length === 0}>
-            Undo
-          </button>
-          <button type="button" className="button" onClick={() => dispatch({ type: 'redo' })} disabled={state.future.length === 0}>
-            Redo
-          </button>
-          <div className="segmented" role="group" aria-label="Canvas width">
-            {(['desktop', 'tablet', 'phone'] as const).map((option) => (
-              <button key={option} type="button" aria-pressed={width === option} onClick={() => setWidth(option)}>
-                {option}
-              </button>
-            ))}
+    <WorkspaceContext.Provider value={loaded.portfolio.workspace_id}>
+      <div className="editor">
+        <header className="editor-bar">
+          <Link to="/" className="button button-quiet">
+            ← Portfolios
+          </Link>
+          <h1 className="editor-title">{loaded.portfolio.title}</h1>
+          <p className={`save-status save-${saveState.status}`} role="status" aria-live="polite">
+            {STATUS_TEXT[saveState.status]}
+          </p>
+          <div className="button-row">
+            <button type="button" className="button" onClick={() => dispatch({ type: 'undo' })} disabled={state.past.length === 0}>
+              Undo
+            </button>
+            <button type="button" className="button" onClick={() => dispatch({ type: 'redo' })} disabled={state.future.length === 0}>
+              Redo
+            </button>
+            <div className="segmented" role="group" aria-label="Canvas width">
+              {(['desktop', 'tablet', 'phone'] as const).map((option) => (
+                <button key={option} type="button" aria-pressed={width === option} onClick={() => setWidth(option)}>
+                  {option}
+                </button>
+              ))}
+            </div>
+            <button
+              type="button"
+              className="button"
+              aria-pressed={panel === 'history'}
+              onClick={() => {
+                setPanel(panel === 'history' ? 'inspector' : 'history');
+                setPreviewed(null);
+              }}
+            >
+              History
+            </button>
+            <button type="button" className="button" onClick={() => setShortcuts(true)} aria-label="Keyboard shortcuts">
+              ?
+            </button>
+            <button type="button" className="button button-primary" onClick={publish}>
+              Publish
+            </button>
+            {published.status === 'published' && (
+              <a className="button" href={published.secret_url ?? published.public_url} target="_blank" rel="noreferrer">
+                View page
+              </a>
+            )}
           </div>
-          <button
-            type="button"
-            className="button"
-            aria-pressed={panel === 'history'}
-            onClick={() => {
-              setPanel(panel === 'history' ? 'inspector' : 'history');
+        </header>
+        {shortcuts && <Shortcuts onClose={() => setShortcuts(false)} />}
+        {saveState.status === 'conflict' && (
+          <ConflictBanner
+            onChoose={(choice) => {
               setPreviewed(null);
+              void resolve(choice);
             }}
-          >
-            History
-          </button>
-          <button type="button" className="button" onClick={() => setShortcuts(true)} aria-label="Keyboard shortcuts">
-            ?
-          </button>
-          <button type="button" className="button button-primary" onClick={publish}>
-            Publish
-          </button>
-          {published.status === 'published' && (
-            <a className="button" href={published.secret_url ?? published.public_url} target="_blank" rel="noreferrer">
-              View page
-            </a>
+            onCompare={async () => {
+              const theirs = await unwrap(
+                api.GET('/api/v1/portfolios/{portfolio_id}/document', { params: { path: { portfolio_id: portfolioId } } }),
+              ).catch(() => null);
+              if (theirs) {
+                setPreviewed({ id: 'theirs', label: `their version (revision ${theirs.revision})`, document: theirs.document, template });
+              }
+            }}
+          />
+        )}
+        {saveState.status === 'invalid' && (
+          <div className="banner banner-error" role="alert">
+            <ul>
+              {saveState.errors.map((problem) => (
+                <li key={`${problem.field}:${problem.code}`}>
+                  <code>{problem.field}</code>: {problem.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {previewed && (
+          <div className="banner preview-banner" role="status">
+            Showing {previewed.label}, not your document.{' '}
+            <button type="button" className="button button-quiet" onClick={() => setPreviewed(null)}>
+              Back to editing
+            </button>
+          </div>
+        )}
+        <div className="editor-panes">
+          <Outline state={state} act={act} />
+          <Canvas
+            document={previewed?.document ?? state.document}
+            template={previewed?.template ?? template}
+            width={width}
+            selected={previewed ? null : state.selected}
+            act={act}
+          />
+          {panel === 'history' ? (
+            <History
+              portfolioId={portfolioId}
+              revision={saveState.revision}
+              previewing={previewed?.id ?? null}
+              onPreview={setPreviewed}
+              beforeRestore={async () => {
+                if (!queue.current) return true;
+                queue.current.flush();
+                return whenSaved(queue.current);
+              }}
+              onRestored={onReload}
+            />
+          ) : (
+            <Inspector state={state} act={act} template={template} onTemplate={chooseTemplate} />
           )}
         </div>
-      </header>
-      {shortcuts && <Shortcuts onClose={() => setShortcuts(false)} />}
-      {saveState.status === 'conflict' && (
-        <ConflictBanner
-          onChoose={(choice) => {
-            setPreviewed(null);
-            void resolve(choice);
-          }}
-          onCompare={async () => {
-            const theirs = await unwrap(
-              api.GET('/api/v1/portfolios/{portfolio_id}/document', { params: { path: { portfolio_id: portfolioId } } }),
-            ).catch(() => null);
-            if (theirs) {
-              setPreviewed({ id: 'theirs', label: `their version (revision ${theirs.revision})`, document: theirs.document, template });
-            }
-          }}
-        />
-      )}
-      {saveState.status === 'invalid' && (
-        <div className="banner banner-error" role="alert">
-          <ul>
-            {saveState.errors.map((problem) => (
-              <li key={`${problem.field}:${problem.code}`}>
-                <code>{problem.field}</code>: {problem.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {previewed && (
-        <div className="banner preview-banner" role="status">
-          Showing {previewed.label}, not your document.{' '}
-          <button type="button" className="button button-quiet" onClick={() => setPreviewed(null)}>
-            Back to editing
-          </button>
-        </div>
-      )}
-      <div className="editor-panes">
-        <Outline state={state} act={act} />
-        <Canvas
-          document={previewed?.document ?? state.document}
-          template={previewed?.template ?? template}
-          width={width}
-          selected={previewed ? null : state.selected}
-          act={act}
-        />
-        {panel === 'history' ? (
-          <History
-            portfolioId={portfolioId}
-            revision={saveState.revision}
-            previewing={previewed?.id ?? null}
-            onPreview={setPreviewed}
-            beforeRestore={async () => {
-              if (!queue.current) return true;
-              queue.current.flush();
-              return whenSaved(queue.current);
-            }}
-            onRestored={onReload}
-          />
-        ) : (
-          <Inspector state={state} act={act} template={template} onTemplate={chooseTemplate} />
-        )}
       </div>
-    </div>
+    </WorkspaceContext.Provider>
   );
 }
 

@@ -1,6 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useContext, useEffect, useId, useRef, useState } from 'react';
 import type { components } from '../../api/schema';
 import type { EditorAction, EditorState, ListKind, ListRef, PageStyle, Section, SectionStyle } from '../../editor/history';
+import { uploadImage } from '../../editor/upload';
+import { ImageField, WorkspaceContext } from './ImageField';
 import { SECTION_LABELS } from './Outline';
 
 type Theme = components['schemas']['Theme'];
@@ -25,7 +27,7 @@ const COLORS = [
   ['background', 'Background'],
 ] as const;
 
-type Kind = 'text' | 'rich' | 'date' | 'email' | 'url' | 'check' | 'lines' | 'tags';
+type Kind = 'text' | 'rich' | 'date' | 'email' | 'url' | 'check' | 'lines' | 'tags' | 'image' | 'required-image';
 interface Spec {
   key: string;
   label: string;
@@ -36,7 +38,13 @@ const TITLE = text('title', 'Heading');
 
 /** The fields of each section type, and of the items of its list. */
 const SECTION_FIELDS: Record<Section['type'], Spec[]> = {
-  header: [text('name', 'Name'), text('headline', 'Headline'), text('location', 'Location'), { key: 'summary', label: 'Summary', kind: 'rich' }],
+  header: [
+    text('name', 'Name'),
+    text('headline', 'Headline'),
+    text('location', 'Location'),
+    { key: 'photo', label: 'Photo', kind: 'image' },
+    { key: 'summary', label: 'Summary', kind: 'rich' },
+  ],
   about: [TITLE, { key: 'body', label: 'Text', kind: 'rich' }],
   text: [TITLE, { key: 'body', label: 'Text', kind: 'rich' }],
   experience: [TITLE],
@@ -45,7 +53,7 @@ const SECTION_FIELDS: Record<Section['type'], Spec[]> = {
   projects: [TITLE],
   social_links: [TITLE],
   contact: [TITLE, { key: 'message', label: 'Message', kind: 'rich' }, { key: 'email', label: 'Email', kind: 'email' }, text('phone', 'Phone'), text('location', 'Location')],
-  image: [text('alt', 'Description of the image'), text('caption', 'Caption')],
+  image: [{ key: 'image', label: 'Image', kind: 'required-image' }, text('alt', 'Description of the image'), text('caption', 'Caption')],
   gallery: [TITLE],
 };
 const LISTS: Partial<Record<Section['type'], { kind: ListKind; field: string; label: string; name: string; fields: Spec[] }>> = {
@@ -88,11 +96,20 @@ const LISTS: Partial<Record<Section['type'], { kind: ListKind; field: string; la
     fields: [
       text('name', 'Name'),
       { key: 'url', label: 'Link', kind: 'url' },
+      { key: 'image', label: 'Picture', kind: 'image' },
+      text('image_alt', 'Description of the picture'),
       { key: 'description', label: 'Description', kind: 'rich' },
       { key: 'tags', label: 'Tags, separated by commas', kind: 'tags' },
       { key: 'start', label: 'Start (YYYY or YYYY-MM)', kind: 'date' },
       { key: 'end', label: 'End', kind: 'date' },
     ],
+  },
+  gallery: {
+    kind: 'gallery',
+    field: 'images',
+    label: 'Images',
+    name: 'alt',
+    fields: [{ key: 'image', label: 'Image', kind: 'required-image' }, text('alt', 'Description'), text('caption', 'Caption')],
   },
   skills: { kind: 'skills', field: 'groups', label: 'Skill groups', name: 'name', fields: [text('name', 'Group name')] },
   social_links: {
@@ -178,6 +195,11 @@ function PageForm({ style, act, template, onTemplate }: { style: PageStyle; act:
           onChange={(event) => act({ type: 'setPageStyle', patch: { base_font_size: Number(event.target.value) }, coalesceKey: 'page.size' })}
         />
       </div>
+      <ImageField
+        label="Background image"
+        value={style.background_image}
+        onChange={(value) => act({ type: 'setPageStyle', patch: { background_image: value } })}
+      />
       <div className="field">
         <label htmlFor={`${id}-spacing`}>Spacing</label>
         <select id={`${id}-spacing`} value={style.spacing} onChange={(event) => act({ type: 'setPageStyle', patch: { spacing: event.target.value as PageStyle['spacing'] } })}>
@@ -270,7 +292,9 @@ function ItemsEditor({
           </div>
         </details>
       ))}
-      {spec.kind !== 'gallery' && (
+      {spec.kind === 'gallery' ? (
+        <GalleryUpload onUploaded={(image) => act({ type: 'insertItem', kind: 'gallery', list, index: items.length, image, alt: '' })} />
+      ) : (
         <button
           type="button"
           className="button"
@@ -280,6 +304,39 @@ function ItemsEditor({
         </button>
       )}
     </fieldset>
+  );
+}
+
+function GalleryUpload({ onUploaded }: { onUploaded: (image: string) => void }) {
+  const workspaceId = useContext(WorkspaceContext);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="field">
+      <label className="button">
+        Add images
+        <input
+          type="file"
+          multiple
+          className="visually-hidden"
+          accept="image/jpeg,image/png,image/webp,image/gif"
+          onChange={async (event) => {
+            setError(null);
+            for (const file of Array.from(event.target.files ?? [])) {
+              try {
+                onUploaded((await uploadImage(workspaceId, file)).url);
+              } catch (caught) {
+                setError(caught instanceof Error ? caught.message : 'An upload failed.');
+              }
+            }
+          }}
+        />
+      </label>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -299,6 +356,7 @@ function StyleForm({ style, onChange }: { style: SectionStyle; onChange: (patch:
           )}
         </div>
       ))}
+      <ImageField label="Section background image" value={style.background_image} onChange={(value) => onChange({ background_image: value })} />
       <div className="field">
         <label htmlFor={`${id}-align`}>Alignment</label>
         <select id={`${id}-align`} value={style.align ?? ''} onChange={(event) => onChange({ align: (event.target.value || undefined) as SectionStyle['align'] })}>
@@ -314,6 +372,16 @@ function StyleForm({ style, onChange }: { style: SectionStyle; onChange: (patch:
 /** One field of a section or item, in the form its value type needs. */
 function FieldEditor({ spec, value, onChange }: { spec: Spec; value: unknown; onChange: (value: unknown) => void }) {
   const id = useId();
+  if (spec.kind === 'image' || spec.kind === 'required-image') {
+    return (
+      <ImageField
+        label={spec.label}
+        value={typeof value === 'string' ? value : undefined}
+        removable={spec.kind === 'image'}
+        onChange={onChange}
+      />
+    );
+  }
   if (spec.kind === 'rich') return <RichTextField id={id} label={spec.label} value={typeof value === 'string' ? value : ''} onChange={onChange} />;
   if (spec.kind === 'check') {
     return (

@@ -2,7 +2,9 @@ import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, closestCenter, 
 import type { DragEndEvent, DragStartEvent } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { useState } from 'react';
+import { useContext, useRef, useState } from 'react';
+import { uploadImage } from '../../editor/upload';
+import { WorkspaceContext } from './ImageField';
 import type { EditorAction, EditorState, Section, SectionType } from '../../editor/history';
 
 export const SECTION_LABELS: Record<SectionType, string> = {
@@ -19,11 +21,8 @@ export const SECTION_LABELS: Record<SectionType, string> = {
   gallery: 'Gallery',
 };
 
-/** Sections an empty form can start (an image needs its upload first). */
-const PALETTE = Object.keys(SECTION_LABELS).filter((type) => type !== 'image' && type !== 'gallery') as Exclude<
-  SectionType,
-  'image' | 'gallery'
->[];
+/** Sections an empty form can start (an image section needs its upload first). */
+const PALETTE = Object.keys(SECTION_LABELS).filter((type) => type !== 'image') as Exclude<SectionType, 'image'>[];
 
 function describe(section: Section): string {
   const label = SECTION_LABELS[section.type];
@@ -39,8 +38,11 @@ const PALETTE_PREFIX = 'palette:';
  * the handle, Space, arrow keys, Space). */
 export function Outline({ state, act }: { state: EditorState; act: (action: EditorAction) => void }) {
   const sections = state.document.sections;
-  const [adding, setAdding] = useState<(typeof PALETTE)[number]>('projects');
+  const [adding, setAdding] = useState<SectionType>('projects');
   const [dragging, setDragging] = useState<string | null>(null);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const workspaceId = useContext(WorkspaceContext);
+  const picker = useRef<HTMLInputElement>(null);
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
@@ -80,17 +82,46 @@ export function Outline({ state, act }: { state: EditorState; act: (action: Edit
             <label className="visually-hidden" htmlFor="add-section">
               Section type
             </label>
-            <select id="add-section" value={adding} onChange={(event) => setAdding(event.target.value as typeof adding)}>
-              {PALETTE.map((type) => (
+            <select id="add-section" value={adding} onChange={(event) => setAdding(event.target.value as SectionType)}>
+              {[...PALETTE, 'image' as const].map((type) => (
                 <option key={type} value={type}>
                   {SECTION_LABELS[type]}
                 </option>
               ))}
             </select>
-            <button type="button" className="button" onClick={() => act({ type: 'insertSection', index: insertAt, sectionType: adding })}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => (adding === 'image' ? picker.current?.click() : act({ type: 'insertSection', index: insertAt, sectionType: adding }))}
+            >
               Add
             </button>
+            <input
+              ref={picker}
+              type="file"
+              className="visually-hidden"
+              tabIndex={-1}
+              aria-label="Image for the new section"
+              accept="image/jpeg,image/png,image/webp,image/gif"
+              onChange={async (event) => {
+                const file = event.target.files?.[0];
+                if (!file) return;
+                setUploadError(null);
+                try {
+                  const media = await uploadImage(workspaceId, file);
+                  act({ type: 'insertSection', index: insertAt, sectionType: 'image', image: media.url, alt: '' });
+                } catch (caught) {
+                  setUploadError(caught instanceof Error ? caught.message : 'The upload failed.');
+                }
+                event.target.value = '';
+              }}
+            />
           </div>
+          {uploadError && (
+            <p className="field-error" role="alert">
+              {uploadError}
+            </p>
+          )}
           <p className="hint">{selectedIndex >= 0 ? 'It goes after the selected section.' : 'It goes at the end.'}</p>
         </div>
         <SortableContext items={sections.map((section) => section.id)} strategy={verticalListSortingStrategy}>
