@@ -97,3 +97,15 @@ ensure_moto() {
   "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
   touch "$venv/.moto-$MOTO_VERSION"
 }
+
+# ensure_chromium: Debian's Chromium for browser tests and the editor benchmark.
+ensure_chromium() {
+  CHROMIUM_PATH=${CHROMIUM_PATH:-$(command -v chromium || command -v chromium-browser || true)}
+  if [ -z "$CHROMIUM_PATH" ]; then
+    [ "$(id -u)" = 0 ] || die "Chromium is needed for the browser tests and benchmarks: apt-get install -y chromium"
+    say "installing Chromium"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    CHROMIUM_PATH=$(command -v chromium)
+  fi
+  export CHROMIUM_PATH
+}

@@ -8,6 +8,7 @@ mod client;
 pub mod config;
 pub mod error;
 mod frontend;
+mod listener;
 mod observability;
 pub mod payload;
 mod public;
@@ -125,7 +126,7 @@ impl Application {
             .first()
             .and_then(|address| address.as_socket_addr().map(|socket| socket.port()))
             .context("the listener has no address")?;
-        Ok(Application { port, acceptor: acceptor.boxed(), app })
+        Ok(Application { port, acceptor: listener::NoDelay(acceptor).boxed(), app })
     }
 
     pub fn port(&self) -> u16 {
