@@ -33,6 +33,18 @@ fn connect_options(url: &str) -> Result<PgConnectOptions, sqlx::Error> {
     Ok(if loopback && !chose_tls { options.ssl_mode(PgSslMode::Disable) } else { options })
 }
 
+/// Applies the product's migrations and sets up the job queue's tables (schema `apalis`).
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR.run(pool).await.context("applying migrations")?;
+    apalis_postgres::PostgresStorage::setup(pool).await.context("setting up the job queue tables")?;
+    Ok(())
+}
+
+/// True when the database answers; `/readyz` uses it.
+pub async fn is_reachable(pool: &PgPool) -> bool {
+    sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool).await.is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,16 +57,4 @@ mod tests {
         assert_eq!(mode("postgres://a:b@127.0.0.1/db?sslmode=require"), "Require");
         assert_eq!(mode("postgres://a:b@db.internal/db"), "Prefer");
     }
-}
-
-/// Applies the product's migrations and sets up the job queue's tables (schema `apalis`).
-pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    MIGRATOR.run(pool).await.context("applying migrations")?;
-    apalis_postgres::PostgresStorage::setup(pool).await.context("setting up the job queue tables")?;
-    Ok(())
-}
-
-/// True when the database answers; `/readyz` uses it.
-pub async fn is_reachable(pool: &PgPool) -> bool {
-    sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool).await.is_ok()
 }
