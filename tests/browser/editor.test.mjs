@@ -68,6 +68,14 @@ test('a portfolio made from a template is edited, saved, reloaded and published'
   await inspector.getByLabel('Name', { exact: true }).fill(`Ledger explorer ${run}`);
   await canvas.locator('.project-name', { hasText: `Ledger explorer ${run}` }).waitFor();
 
+  // The two positions of the experience section swapped by dragging one onto the other.
+  await outline.locator('.outline-name', { hasText: /^Experience/ }).click();
+  await inspector.getByRole('button', { name: 'Drag Backend engineer' }).dragTo(
+    inspector.getByRole('button', { name: 'Drag Senior backend engineer' }),
+    { steps: 12 },
+  );
+  await canvas.locator('.section-experience .entry-title').first().filter({ hasText: /^Backend engineer$/ }).waitFor();
+
   // A photo uploaded through the media endpoint.
   await outline.locator('.outline-name', { hasText: /^Header/ }).click();
   await inspector.getByLabel('Upload photo').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PIXEL });

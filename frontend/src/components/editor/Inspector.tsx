@@ -1,4 +1,9 @@
+import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors } from '@dnd-kit/core';
+import type { DragEndEvent } from '@dnd-kit/core';
+import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
 import { useContext, useEffect, useId, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { components } from '../../api/schema';
 import type { EditorAction, EditorState, ListKind, ListRef, PageStyle, Section, SectionStyle } from '../../editor/history';
 import { uploadImage } from '../../editor/upload';
@@ -260,38 +265,51 @@ function ItemsEditor({
   spec: NonNullable<(typeof LISTS)[keyof typeof LISTS]>;
   act: Act;
 }) {
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  const ids = items.map((item) => String(item.id));
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    const from = ids.indexOf(String(active.id));
+    const to = over ? ids.indexOf(String(over.id)) : -1;
+    if (from >= 0 && to >= 0 && from !== to) act({ type: 'moveItem', list, from, to });
+  };
   return (
     <fieldset className="items">
       <legend>{spec.label}</legend>
-      {items.map((item, index) => (
-        <details key={String(item.id)} className="item" open={items.length === 1}>
-          <summary>{String(item[spec.name] ?? '') || `Item ${index + 1}`}</summary>
-          {spec.fields.map((field) => (
-            <FieldEditor
-              key={field.key}
-              spec={field}
-              value={item[field.key]}
-              onChange={(value) =>
-                act({ type: 'updateItem', kind: spec.kind, list, index, patch: { [field.key]: value }, coalesceKey: `${String(item.id)}.${field.key}` } as EditorAction)
-              }
-            />
+      <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+        <SortableContext items={ids} strategy={verticalListSortingStrategy}>
+          {items.map((item, index) => (
+            <SortableItem key={String(item.id)} id={String(item.id)} label={String(item[spec.name] ?? '') || `Item ${index + 1}`} open={items.length === 1}>
+              {spec.fields.map((field) => (
+                <FieldEditor
+                  key={field.key}
+                  spec={field}
+                  value={item[field.key]}
+                  onChange={(value) =>
+                    act({ type: 'updateItem', kind: spec.kind, list, index, patch: { [field.key]: value }, coalesceKey: `${String(item.id)}.${field.key}` } as EditorAction)
+                  }
+                />
+              ))}
+              <div className="button-row">
+                <button type="button" className="button" disabled={index === 0} onClick={() => act({ type: 'moveItem', list, from: index, to: index - 1 })}>
+                  Move up
+                </button>
+                <button type="button" className="button" disabled={index === items.length - 1} onClick={() => act({ type: 'moveItem', list, from: index, to: index + 1 })}>
+                  Move down
+                </button>
+                <button type="button" className="button" onClick={() => act({ type: 'duplicateItem', list, index })}>
+                  Duplicate
+                </button>
+                <button type="button" className="button" onClick={() => act({ type: 'deleteItem', list, index })}>
+                  Delete
+                </button>
+              </div>
+            </SortableItem>
           ))}
-          <div className="button-row">
-            <button type="button" className="button" disabled={index === 0} onClick={() => act({ type: 'moveItem', list, from: index, to: index - 1 })}>
-              Move up
-            </button>
-            <button type="button" className="button" disabled={index === items.length - 1} onClick={() => act({ type: 'moveItem', list, from: index, to: index + 1 })}>
-              Move down
-            </button>
-            <button type="button" className="button" onClick={() => act({ type: 'duplicateItem', list, index })}>
-              Duplicate
-            </button>
-            <button type="button" className="button" onClick={() => act({ type: 'deleteItem', list, index })}>
-              Delete
-            </button>
-          </div>
-        </details>
-      ))}
+        </SortableContext>
+      </DndContext>
       {spec.kind === 'gallery' ? (
         <GalleryUpload onUploaded={(image) => act({ type: 'insertItem', kind: 'gallery', list, index: items.length, image, alt: '' })} />
       ) : (
@@ -304,6 +322,22 @@ function ItemsEditor({
         </button>
       )}
     </fieldset>
+  );
+}
+
+/** One item of a list, dragged by its handle (or moved with the keyboard from the handle). */
+function SortableItem({ id, label, open, children }: { id: string; label: string; open: boolean; children: ReactNode }) {
+  const { attributes, listeners, setNodeRef, transform, transition } = useSortable({ id });
+  return (
+    <details ref={setNodeRef} className="item" open={open} style={{ transform: CSS.Transform.toString(transform), transition }}>
+      <summary>
+        <button type="button" className="drag-handle" aria-label={`Drag ${label}`} {...attributes} {...listeners}>
+          ⠿
+        </button>
+        {label}
+      </summary>
+      {children}
+    </details>
   );
 }
 
@@ -356,6 +390,52 @@ function StyleForm({ style, onChange }: { style: SectionStyle; onChange: (patch:
           )}
         </div>
       ))}
+      {(['heading_font', 'body_font'] as const).map((key) => (
+        <div className="field" key={key}>
+          <label htmlFor={`${id}-${key}`}>{key === 'heading_font' ? 'Heading font' : 'Body font'}</label>
+          <select
+            id={`${id}-${key}`}
+            value={style[key] ?? ''}
+            onChange={(event) => onChange({ [key]: (event.target.value || undefined) as Font | undefined })}
+          >
+            <option value="">As the page</option>
+            {Object.entries(FONTS).map(([font, name]) => (
+              <option key={font} value={font}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
+      <div className="field">
+        <label htmlFor={`${id}-size`}>Text size ({style.font_size ? `${style.font_size}px` : 'as the page'})</label>
+        <input
+          id={`${id}-size`}
+          type="range"
+          min={12}
+          max={32}
+          value={style.font_size ?? 16}
+          onChange={(event) => onChange({ font_size: Number(event.target.value) })}
+        />
+        {style.font_size && (
+          <button type="button" className="button button-quiet" onClick={() => onChange({ font_size: undefined })}>
+            Reset
+          </button>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-spacing`}>Spacing</label>
+        <select
+          id={`${id}-spacing`}
+          value={style.spacing ?? ''}
+          onChange={(event) => onChange({ spacing: (event.target.value || undefined) as SectionStyle['spacing'] })}
+        >
+          <option value="">As the page</option>
+          <option value="compact">Compact</option>
+          <option value="normal">Normal</option>
+          <option value="relaxed">Relaxed</option>
+        </select>
+      </div>
       <ImageField label="Section background image" value={style.background_image} onChange={(value) => onChange({ background_image: value })} />
       <div className="field">
         <label htmlFor={`${id}-align`}>Alignment</label>
