@@ -3,18 +3,12 @@ import { ApiError } from '../api/errors';
 import { type AutosaveState, AutosaveQueue, type SaveResult } from './autosave';
 import { MemoryDraftStore } from './drafts';
 import type { Document } from './history';
+import { TEST_STYLE } from './testing';
 
 function doc(name: string): Document {
   return {
     schema_version: 2,
-    style: {
-      colors: { primary: '#1f4ed8', text: '#1c1f26', background: '#ffffff', accent: '#e86a33', muted: '#5b616e' },
-      heading_font: 'inter',
-      body_font: 'inter',
-      base_font_size: 17,
-      spacing: 'normal',
-      layout_width: 'normal',
-    },
+    style: TEST_STYLE,
     sections: [{ type: 'header', id: 'h', name }],
   };
 }

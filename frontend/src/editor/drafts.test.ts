@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Draft, type DraftStore, IndexedDbDraftStore, MemoryDraftStore, recoverDraft } from './drafts';
 import type { Document } from './history';
+import { TEST_STYLE } from './testing';
 
 const document: Document = {
   schema_version: 2,
-  style: {
-    colors: { primary: '#1f4ed8', text: '#1c1f26', background: '#ffffff', accent: '#e86a33', muted: '#5b616e' },
-    heading_font: 'inter',
-    body_font: 'inter',
-    base_font_size: 17,
-    spacing: 'normal',
-    layout_width: 'normal',
-  },
+  style: TEST_STYLE,
   sections: [{ type: 'header', id: 'h', name: 'Ada' }],
 };
 
