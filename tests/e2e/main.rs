@@ -3,6 +3,7 @@
 //! does).
 
 mod config;
+mod periodic;
 mod processes;
 mod router;
 mod stack;

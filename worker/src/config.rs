@@ -42,6 +42,14 @@ pub struct WorkerConfig {
     pub heartbeat_seconds: u64,
 
     /// First retry delay of a failing job in milliseconds; each further retry waits twice as long
+    /// How often portfolios changed since their last snapshot get one (e.g. 10m, 1h, 90s)
+    #[arg(long, env = "VITRINE_SNAPSHOT_INTERVAL", default_value = "10m", value_parser = vitrine_core::config::parse_duration)]
+    pub snapshot_interval: Duration,
+
+    /// How often the trash is emptied and expired sessions and tokens are removed
+    #[arg(long, env = "VITRINE_HOUSEKEEPING_INTERVAL", default_value = "1h", value_parser = vitrine_core::config::parse_duration)]
+    pub housekeeping_interval: Duration,
+
     #[arg(long, env = "VITRINE_JOB_RETRY_BASE_MS", default_value_t = 1000,
           value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
     pub retry_base_ms: u64,

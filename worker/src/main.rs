@@ -2,6 +2,7 @@
 
 mod config;
 mod jobs;
+mod periodic;
 
 use std::time::Duration;
 
@@ -67,6 +68,11 @@ async fn main() -> anyhow::Result<()> {
         |queue: &str| Config::default().queue(queue).heartbeat_interval(config.heartbeat()).missed_heartbeats(3);
     let retry_base = config.retry_base();
     let email_storage = PostgresStorage::<SendEmail>::new(&pool).with_config(queue_config(EMAIL_QUEUE));
+    let periodic = tokio::spawn(periodic::run(
+        pool.clone(),
+        name.clone(),
+        periodic::Schedule { snapshots: config.snapshot_interval, housekeeping: config.housekeeping_interval },
+    ));
     let monitor = Monitor::new().shutdown_timeout(Duration::from_secs(30)).register(move |_restarts| {
         let backoff = ExponentialBackoffMaker::new(retry_base, retry_base * 512, 0.5, HasherRng::default())
             .expect("the maximum delay is larger than the minimum")
@@ -83,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
         Ok(())
     });
     result.await.context("running the job workers")?;
+    periodic.abort();
     health.abort();
     tracing::info!("worker stopped");
     Ok(())

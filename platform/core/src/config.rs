@@ -164,3 +164,36 @@ pub fn parse_http_url(value: &str) -> Result<url::Url, String> {
     }
     Ok(url)
 }
+
+/// A duration written as seconds with a unit: `90s`, `10m`, `1h`, `1d`.
+pub fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
+    let value = value.trim();
+    let split = value.find(|c: char| !c.is_ascii_digit()).unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let number: u64 = number.parse().map_err(|_| "expected a number and a unit, like 10m".to_owned())?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err("the unit must be s, m, h or d (like 10m)".into()),
+    };
+    if number == 0 {
+        return Err("must be more than zero".into());
+    }
+    Ok(std::time::Duration::from_secs(number * seconds))
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_read_with_their_unit() {
+        assert_eq!(parse_duration("10m").unwrap().as_secs(), 600);
+        assert_eq!(parse_duration("90s").unwrap().as_secs(), 90);
+        assert!(parse_duration("10").is_err());
+        assert!(parse_duration("0m").is_err());
+        assert!(parse_duration("m").is_err());
+    }
+}

@@ -10,6 +10,7 @@ pub mod email;
 pub mod error;
 pub mod jobs;
 pub mod json;
+pub mod maintenance;
 pub mod media;
 pub mod portfolios;
 pub mod rate_limit;

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod isolation;
+mod maintenance;
 mod media;
 mod oidc;
 mod password_reset;

@@ -1,0 +1,92 @@
+//! Periodic work: one worker at a time leads (it holds a Postgres advisory lock on a connection
+//! of its own) and runs each task once per slot; a slot claimed in `periodic_runs` is never run
+//! twice, even across a change of leader.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sqlx::PgPool;
+use sqlx::postgres::PgConnection;
+use vitrine_core::maintenance;
+
+/// The advisory lock key the leader holds ("vitrine" in ASCII).
+const LEADER_LOCK: i64 = 0x0076_6974_7269_6e65;
+/// How often, at most, the leader looks for due work and a follower for a lost leader.
+const TICK: Duration = Duration::from_secs(5);
+
+#[derive(Clone, Copy, Debug)]
+pub struct Schedule {
+    pub snapshots: Duration,
+    pub housekeeping: Duration,
+}
+
+pub async fn run(pool: PgPool, worker: String, schedule: Schedule) {
+    let tick = TICK.min(schedule.snapshots).min(schedule.housekeeping);
+    let mut leader: Option<PgConnection> = None;
+    loop {
+        if leader.is_none() {
+            leader = try_lead(&pool).await;
+            if leader.is_some() {
+                tracing::info!(worker = %worker, "leading periodic work");
+            }
+        }
+        if let Some(connection) = &mut leader {
+            // A leader whose lock connection broke has lost the lock with it.
+            if sqlx::query("SELECT 1").execute(&mut *connection).await.is_err() {
+                leader = None;
+                continue;
+            }
+            run_due(&pool, &worker, schedule).await;
+        }
+        tokio::time::sleep(tick).await;
+    }
+}
+
+async fn try_lead(pool: &PgPool) -> Option<PgConnection> {
+    let mut connection = pool.acquire().await.ok()?.detach();
+    let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(LEADER_LOCK)
+        .fetch_one(&mut connection)
+        .await
+        .ok()?;
+    locked.then_some(connection)
+}
+
+async fn run_due(pool: &PgPool, worker: &str, schedule: Schedule) {
+    let now = Utc::now();
+    let tasks: [(&str, Duration); 2] = [("snapshots", schedule.snapshots), ("housekeeping", schedule.housekeeping)];
+    for (task, every) in tasks {
+        let slot = maintenance::slot(now, every);
+        match maintenance::claim(pool, task, slot, worker).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(error) => {
+                tracing::warn!(task, error = %error, "cannot claim periodic work");
+                continue;
+            }
+        }
+        let outcome = match task {
+            "snapshots" => snapshots(pool).await,
+            _ => housekeeping(pool).await,
+        };
+        let outcome = outcome.unwrap_or_else(|error| {
+            tracing::error!(task, error = %error, "periodic work failed");
+            format!("failed: {error}")
+        });
+        tracing::info!(task, %outcome, "periodic work done");
+        if let Err(error) = maintenance::finish(pool, task, slot, &outcome).await {
+            tracing::warn!(task, error = %error, "cannot record periodic work");
+        }
+    }
+}
+
+async fn snapshots(pool: &PgPool) -> vitrine_core::Result<String> {
+    let taken = maintenance::take_snapshots(pool).await?;
+    let pruned = maintenance::prune_versions(pool, Utc::now()).await?;
+    Ok(format!("{taken} snapshots taken, {pruned} old versions pruned"))
+}
+
+async fn housekeeping(pool: &PgPool) -> vitrine_core::Result<String> {
+    let swept = maintenance::sweep(pool, Utc::now()).await?;
+    Ok(format!("{swept:?}"))
+}
