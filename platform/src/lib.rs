@@ -10,6 +10,7 @@ pub mod error;
 mod frontend;
 mod listener;
 mod observability;
+mod operations;
 pub mod payload;
 mod public;
 mod session;
@@ -95,6 +96,8 @@ impl Application {
             .at("/assets/fonts/:file", poem::get(assets::font))
             .at("/assets/previews/:file", poem::get(assets::preview))
             .at("/media/:file", poem::get(api::media::media_file))
+            .at("/ops", poem::get(operations::page))
+            .at("/ops/jobs/:job/:action", poem::post(operations::act))
             .nest("/app", frontend::endpoint(&config.frontend_dir))
             .at("/", poem::get(frontend::to_app))
             .nest("/", api)

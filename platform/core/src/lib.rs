@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod json;
 pub mod maintenance;
 pub mod media;
+pub mod operations;
 pub mod portfolios;
 pub mod rate_limit;
 pub mod render;

@@ -8,6 +8,7 @@ mod isolation;
 mod maintenance;
 mod media;
 mod oidc;
+mod operations;
 mod password_reset;
 mod portfolios;
 mod public_pages;
