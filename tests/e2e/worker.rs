@@ -147,3 +147,25 @@ async fn without_smtp_the_email_lands_in_the_outbox() {
     assert!(content.contains("verify-email?token=abc"), "{content}");
     let _ = std::fs::remove_dir_all(&outbox);
 }
+
+#[tokio::test]
+async fn an_email_job_run_again_after_sending_sends_nothing_more() {
+    let db = TestDatabase::create().await;
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    enqueue(&db, "ann@example.com").await;
+    let (_worker, health) = start_worker(&db, &smtp);
+    wait_ready(&format!("{health}/readyz")).await;
+    let done = || async { job_state(&db).await.0 == "Done" };
+    eventually(Duration::from_secs(20), "the first run", || async { done().await.then_some(()) }).await;
+    assert_eq!(smtp.received().len(), 1);
+
+    // At-least-once: the job comes back as if its worker had died after sending.
+    sqlx::query(
+        "UPDATE apalis.jobs SET status = 'Pending', attempts = 0, done_at = NULL, lock_by = NULL, lock_at = NULL",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    eventually(Duration::from_secs(30), "the second run", || async { done().await.then_some(()) }).await;
+    assert_eq!(smtp.received().len(), 1, "the second run sends nothing");
+}

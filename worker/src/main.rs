@@ -80,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
         WorkerBuilder::new(format!("{name}.email"))
             .backend(email_storage.clone().with_pubsub())
             .data(mailer.clone())
+            .data(pool.clone())
             .data(counters.clone())
             .retry(RetryPolicy::retries(MAX_ATTEMPTS - 1).with_backoff(backoff))
             .build(jobs::email::send)

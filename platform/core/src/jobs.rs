@@ -3,7 +3,8 @@
 
 use apalis::prelude::TaskBuilder;
 use serde::{Deserialize, Serialize};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
 
 use crate::email::EmailMessage;
 
@@ -15,15 +16,31 @@ pub const MAX_ATTEMPTS: usize = 8;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SendEmail {
+    /// Names this email across runs of its job, so it is delivered once.
+    #[serde(default = "Uuid::new_v4")]
+    pub id: Uuid,
     pub message: EmailMessage,
 }
 
 pub async fn enqueue_email(connection: &mut PgConnection, message: EmailMessage) -> crate::Result<()> {
-    let payload = serde_json::to_vec(&SendEmail { message })
+    let payload = serde_json::to_vec(&SendEmail { id: Uuid::new_v4(), message })
         .map_err(|error| anyhow::anyhow!("encoding an email job: {error}"))?;
     let task = TaskBuilder::new(payload).max_attempts(MAX_ATTEMPTS).build();
     apalis_postgres::queries::push_tasks(connection, EMAIL_QUEUE, vec![task])
         .await
         .map_err(|error| anyhow::anyhow!("enqueueing an email job: {error}"))?;
+    Ok(())
+}
+
+/// Whether the email with this id was delivered already.
+pub async fn email_sent(pool: &PgPool, id: Uuid) -> crate::Result<bool> {
+    Ok(sqlx::query_scalar!("SELECT EXISTS (SELECT 1 FROM sent_emails WHERE id = $1)", id)
+        .fetch_one(pool)
+        .await?
+        .unwrap_or(false))
+}
+
+pub async fn record_email_sent(pool: &PgPool, id: Uuid) -> crate::Result<()> {
+    sqlx::query!("INSERT INTO sent_emails (id) VALUES ($1) ON CONFLICT DO NOTHING", id).execute(pool).await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use anyhow::Context;
 use apalis::prelude::{BoxDynError, Data};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::PgPool;
 use vitrine_core::jobs::SendEmail;
 
 use crate::Counters;
@@ -40,8 +41,23 @@ impl Mailer {
     }
 }
 
-pub async fn send(job: SendEmail, mailer: Data<Mailer>, counters: Data<Counters>) -> Result<(), BoxDynError> {
+pub async fn send(
+    job: SendEmail,
+    mailer: Data<Mailer>,
+    pool: Data<PgPool>,
+    counters: Data<Counters>,
+) -> Result<(), BoxDynError> {
+    // A job can run twice (a crash after sending, before the job was marked done): the record
+    // of sent emails keeps the second run from sending again. Only a crash between the send
+    // and the record can still repeat it.
+    if vitrine_core::jobs::email_sent(&pool, job.id).await? {
+        tracing::info!(email = %job.id, "email already sent; not sending it again");
+        return Ok(());
+    }
     let result = deliver(&job, &mailer).await;
+    if result.is_ok() {
+        vitrine_core::jobs::record_email_sent(&pool, job.id).await?;
+    }
     counters.record("email", result.is_ok());
     result.map_err(|error| {
         tracing::warn!(error = format!("{error:#}"), "sending an email failed; it will be retried");
