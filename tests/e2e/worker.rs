@@ -62,6 +62,9 @@ async fn an_email_reaches_the_smtp_server_with_text_and_html() {
     .await;
     let metrics = reqwest::get(format!("{health}/metrics")).await.unwrap().text().await.unwrap();
     assert!(metrics.contains("vitrine_worker_jobs_total{queue=\"email\",outcome=\"succeeded\"} 1"), "{metrics}");
+    assert!(metrics.contains("vitrine_worker_jobs_started_total{queue=\"email\"} 1"), "{metrics}");
+    assert!(metrics.contains("vitrine_worker_job_duration_seconds_count{queue=\"email\"} 1"), "{metrics}");
+    assert!(metrics.contains("vitrine_worker_queue_jobs{queue=\"vitrine.email\",state=\"done\"} 1"), "{metrics}");
 }
 
 #[tokio::test]

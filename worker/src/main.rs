@@ -19,6 +19,8 @@ use poem::{EndpointExt, IntoResponse, Response, Route, Server, handler};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use sqlx::PgPool;
 use vitrine_core::jobs::{EMAIL_QUEUE, MAX_ATTEMPTS, SendEmail};
 use vitrine_core::telemetry::Metrics;
@@ -32,16 +34,76 @@ struct JobLabels {
     outcome: String,
 }
 
-/// Job outcomes, for `/metrics`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct QueueLabels {
+    queue: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DepthLabels {
+    queue: String,
+    state: String,
+}
+
+type Durations = Family<QueueLabels, Histogram, fn() -> Histogram>;
+
+/// Job runs, for `/metrics`: started, finished by outcome, and how long they took.
 #[derive(Clone)]
 pub struct Counters {
+    started: Family<QueueLabels, Counter>,
     jobs: Family<JobLabels, Counter>,
+    durations: Durations,
 }
 
 impl Counters {
-    pub fn record(&self, queue: &str, succeeded: bool) {
-        let outcome = if succeeded { "succeeded" } else { "failed" };
+    fn new(metrics: &Metrics) -> Self {
+        let counters = Counters {
+            started: Family::default(),
+            jobs: Family::default(),
+            durations: Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.005, 2.0, 14))),
+        };
+        metrics.register("jobs_started", "Job runs started, by queue", counters.started.clone());
+        metrics.register("jobs", "Job runs finished, by queue and outcome", counters.jobs.clone());
+        metrics.register("job_duration_seconds", "Time a job run took, by queue", counters.durations.clone());
+        counters
+    }
+
+    /// Runs `work` as one run of a job of `queue`, counting it.
+    pub async fn measure<T, E>(&self, queue: &str, work: impl Future<Output = Result<T, E>>) -> Result<T, E> {
+        let labels = QueueLabels { queue: queue.to_owned() };
+        self.started.get_or_create(&labels).inc();
+        let started = std::time::Instant::now();
+        let result = work.await;
+        self.durations.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
+        let outcome = if result.is_ok() { "succeeded" } else { "failed" };
         self.jobs.get_or_create(&JobLabels { queue: queue.to_owned(), outcome: outcome.to_owned() }).inc();
+        result
+    }
+}
+
+/// Jobs per queue and state, read from the queue's tables when metrics are scraped.
+#[derive(Clone)]
+struct QueueDepth {
+    pool: PgPool,
+    gauge: Family<DepthLabels, Gauge>,
+}
+
+impl QueueDepth {
+    async fn refresh(&self) {
+        let Ok(queues) = vitrine_core::operations::queues(&self.pool).await else { return };
+        for queue in queues {
+            let states = [
+                ("pending", queue.pending),
+                ("running", queue.running),
+                ("done", queue.done),
+                ("retrying", queue.retrying),
+                ("failed", queue.failed),
+            ];
+            for (state, count) in states {
+                let labels = DepthLabels { queue: queue.queue.clone(), state: state.to_owned() };
+                self.gauge.get_or_create(&labels).set(count);
+            }
+        }
     }
 }
 
@@ -57,12 +119,13 @@ async fn main() -> anyhow::Result<()> {
         None => Mailer::outbox(config.outbox_dir.clone(), config.email_from.clone())?,
     };
     let metrics = Metrics::with_prefix("vitrine_worker");
-    let counters = Counters { jobs: Family::default() };
-    metrics.register("jobs", "Jobs run, by queue and outcome", counters.jobs.clone());
+    let counters = Counters::new(&metrics);
+    let depth = QueueDepth { pool: pool.clone(), gauge: Family::default() };
+    metrics.register("queue_jobs", "Jobs in each queue, by state", depth.gauge.clone());
 
     let name = config.name();
     tracing::info!(worker.name = %name, "worker starting");
-    let health = serve_health(&config, pool.clone(), metrics).await?;
+    let health = serve_health(&config, pool.clone(), metrics, depth).await?;
 
     let queue_config =
         |queue: &str| Config::default().queue(queue).heartbeat_interval(config.heartbeat()).missed_heartbeats(3);
@@ -100,13 +163,15 @@ async fn serve_health(
     config: &WorkerConfig,
     pool: PgPool,
     metrics: Metrics,
+    depth: QueueDepth,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let app = Route::new()
         .at("/healthz", poem::get(healthz))
         .at("/readyz", poem::get(readyz))
         .at("/metrics", poem::get(render_metrics))
         .data(pool)
-        .data(metrics);
+        .data(metrics)
+        .data(depth);
     let listener = TcpListener::bind(config.listen);
     let server = Server::new(listener);
     let address = config.listen;
@@ -132,6 +197,7 @@ async fn readyz(pool: Data<&PgPool>) -> Response {
 }
 
 #[handler]
-fn render_metrics(metrics: Data<&Metrics>) -> Response {
+async fn render_metrics(metrics: Data<&Metrics>, depth: Data<&QueueDepth>) -> Response {
+    depth.refresh().await;
     metrics.render().with_content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").into_response()
 }

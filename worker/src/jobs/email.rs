@@ -50,16 +50,16 @@ pub async fn send(
     // A job can run twice (a crash after sending, before the job was marked done): the record
     // of sent emails keeps the second run from sending again. Only a crash between the send
     // and the record can still repeat it.
-    if vitrine_core::jobs::email_sent(&pool, job.id).await? {
-        tracing::info!(email = %job.id, "email already sent; not sending it again");
-        return Ok(());
-    }
-    let result = deliver(&job, &mailer).await;
-    if result.is_ok() {
+    let run = async {
+        if vitrine_core::jobs::email_sent(&pool, job.id).await? {
+            tracing::info!(email = %job.id, "email already sent; not sending it again");
+            return Ok(());
+        }
+        deliver(&job, &mailer).await?;
         vitrine_core::jobs::record_email_sent(&pool, job.id).await?;
-    }
-    counters.record("email", result.is_ok());
-    result.map_err(|error| {
+        Ok::<(), anyhow::Error>(())
+    };
+    counters.measure("email", run).await.map_err(|error| {
         tracing::warn!(error = format!("{error:#}"), "sending an email failed; it will be retried");
         error.into()
     })
