@@ -181,11 +181,7 @@ function PageForm({ style, act, template, onTemplate }: { style: PageStyle; act:
         <div className="field" key={key}>
           <label htmlFor={`${id}-${key}`}>{key === 'heading_font' ? 'Heading font' : 'Body font'}</label>
           <select id={`${id}-${key}`} value={style[key]} onChange={(event) => act({ type: 'setPageStyle', patch: { [key]: event.target.value as Font } })}>
-            {Object.entries(FONTS).map(([font, name]) => (
-              <option key={font} value={font}>
-                {name}
-              </option>
-            ))}
+            <FontOptions />
           </select>
         </div>
       ))}
@@ -222,6 +218,18 @@ function PageForm({ style, act, template, onTemplate }: { style: PageStyle; act:
         </select>
       </div>
     </div>
+  );
+}
+
+function FontOptions() {
+  return (
+    <>
+      {Object.entries(FONTS).map(([font, name]) => (
+        <option key={font} value={font}>
+          {name}
+        </option>
+      ))}
+    </>
   );
 }
 
@@ -399,11 +407,7 @@ function StyleForm({ style, onChange }: { style: SectionStyle; onChange: (patch:
             onChange={(event) => onChange({ [key]: (event.target.value || undefined) as Font | undefined })}
           >
             <option value="">As the page</option>
-            {Object.entries(FONTS).map(([font, name]) => (
-              <option key={font} value={font}>
-                {name}
-              </option>
-            ))}
+            <FontOptions />
           </select>
         </div>
       ))}
