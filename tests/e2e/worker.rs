@@ -172,3 +172,23 @@ async fn an_email_job_run_again_after_sending_sends_nothing_more() {
     eventually(Duration::from_secs(30), "the second run", || async { done().await.then_some(()) }).await;
     assert_eq!(smtp.received().len(), 1, "the second run sends nothing");
 }
+
+#[tokio::test]
+async fn sigterm_lets_the_running_job_finish() {
+    let db = TestDatabase::create().await;
+    let smtp = SmtpServer::start(Behaviour::SlowAccept(Duration::from_millis(1500))).await;
+    let (mut worker, health) = start_worker(&db, &smtp);
+    wait_ready(&format!("{health}/readyz")).await;
+    enqueue(&db, "ann@example.com").await;
+    eventually(Duration::from_secs(20), "the job to run", || async {
+        (job_state(&db).await.0 == "Running").then_some(())
+    })
+    .await;
+    let pid = worker.child.id().expect("the worker runs").to_string();
+    let signalled = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(signalled.success());
+    let exit = tokio::time::timeout(Duration::from_secs(30), worker.child.wait()).await.unwrap().unwrap();
+    assert!(exit.success(), "the worker stops cleanly: {exit:?}");
+    assert_eq!(smtp.received().len(), 1, "the email in flight was delivered before stopping");
+    assert_eq!(job_state(&db).await.0, "Done");
+}

@@ -13,6 +13,8 @@ pub enum Behaviour {
     RejectRecipients,
     /// Reads the message after DATA and never answers.
     HangAfterData,
+    /// Takes this long to accept each message, like a slow mail server.
+    SlowAccept(std::time::Duration),
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +111,9 @@ impl SmtpServer {
                         }
                         data.push_str(line.strip_prefix('.').unwrap_or(&line));
                         data.push('\n');
+                    }
+                    if let Behaviour::SlowAccept(delay) = behaviour {
+                        tokio::time::sleep(delay).await;
                     }
                     if behaviour == Behaviour::HangAfterData {
                         *self.hung.lock().expect("not poisoned") += 1;
