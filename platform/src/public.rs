@@ -165,19 +165,21 @@ impl UnlockKey {
         UnlockKey(secret.to_vec())
     }
 
-    fn sign(&self, page: &PublishedPage) -> String {
+    /// The MAC over what a cookie vouches for: this page, as of its current password.
+    fn mac(&self, page: &PublishedPage) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
         mac.update(page.portfolio_id.0.as_bytes());
         mac.update(&page.access_epoch.to_be_bytes());
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        mac
+    }
+
+    fn sign(&self, page: &PublishedPage) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac(page).finalize().into_bytes())
     }
 
     fn verify(&self, page: &PublishedPage, value: &str) -> bool {
         let Ok(given) = URL_SAFE_NO_PAD.decode(value) else { return false };
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
-        mac.update(page.portfolio_id.0.as_bytes());
-        mac.update(&page.access_epoch.to_be_bytes());
-        mac.verify_slice(&given).is_ok()
+        self.mac(page).verify_slice(&given).is_ok()
     }
 }
 

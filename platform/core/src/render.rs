@@ -272,10 +272,7 @@ fn section_css(style: Option<&SectionStyle>, assets: &str) -> String {
 
 /// `url("…")` with every character that could end the string or the declaration escaped.
 fn css_url(image: &ImageSource, assets: &str) -> String {
-    let address = match image {
-        ImageSource::Media { .. } => format!("{assets}{image}"),
-        ImageSource::External(_) => image.to_string(),
-    };
+    let address = image_src(image, assets);
     let mut escaped = String::with_capacity(address.len() + 7);
     escaped.push_str("url(\"");
     for character in address.chars() {

@@ -36,26 +36,28 @@ pub struct Version {
 
 /// Copies the portfolio's current document into a new version.
 pub(super) async fn append(executor: &mut PgConnection, id: PortfolioId, actor: UserId, kind: &str) -> Result<Uuid> {
-    append_restored(executor, id, actor, kind, None).await
+    insert(executor, id, actor, kind, None, None).await
 }
 
-async fn append_restored(
+async fn insert(
     executor: &mut PgConnection,
     id: PortfolioId,
     actor: UserId,
     kind: &str,
     restored_from: Option<Uuid>,
+    editor: Option<&str>,
 ) -> Result<Uuid> {
     let version = Uuid::new_v4();
     sqlx::query!(
         "INSERT INTO portfolio_versions
-             (id, portfolio_id, workspace_id, revision, document, template, kind, author_id, restored_from)
-         SELECT $1, id, workspace_id, revision, document, template, $3, $4, $5 FROM portfolios WHERE id = $2",
+             (id, portfolio_id, workspace_id, revision, document, template, kind, author_id, restored_from, editor_id)
+         SELECT $1, id, workspace_id, revision, document, template, $3, $4, $5, $6 FROM portfolios WHERE id = $2",
         version,
         id.0,
         kind,
         actor.0,
         restored_from,
+        editor,
     )
     .execute(executor)
     .await?;
@@ -90,10 +92,7 @@ pub(super) async fn record_edit(
     .execute(&mut *executor)
     .await?;
     if coalesced.rows_affected() == 0 {
-        let version = append(executor, id, actor, "edit").await?;
-        sqlx::query!("UPDATE portfolio_versions SET editor_id = $2 WHERE id = $1", version, editor)
-            .execute(&mut *executor)
-            .await?;
+        insert(executor, id, actor, "edit", None, editor).await?;
     }
     Ok(())
 }
@@ -176,7 +175,7 @@ pub async fn restore(pool: &PgPool, version: Uuid, actor: UserId) -> Result<Port
     // Stored by an older schema perhaps: write it in the current one.
     let document = serde_json::to_value(read_stored(document)?).map_err(anyhow::Error::from)?;
     db::overwrite_document(&mut transaction, found.portfolio_id, &document, found.template.id()).await?;
-    append_restored(&mut transaction, found.portfolio_id, actor, "restore", Some(found.id)).await?;
+    insert(&mut transaction, found.portfolio_id, actor, "restore", Some(found.id), None).await?;
     transaction.commit().await?;
     super::get(pool, found.portfolio_id, actor).await
 }
