@@ -98,6 +98,33 @@ ensure_moto() {
   touch "$venv/.moto-$MOTO_VERSION"
 }
 
+# ensure_weasyprint: the pinned WeasyPrint the worker makes PDFs with, in its own virtual
+# environment (shared by clones like the cargo target folder). It needs the system's Pango.
+WEASYPRINT_VERSION=70.0
+ensure_weasyprint() {
+  local venv="${VITRINE_WEASYPRINT_VENV:-$HOME/.cache/vitrine-weasyprint}"
+  export VITRINE_PDF_PYTHON="$venv/bin/python"
+  [ -x "$VITRINE_PDF_PYTHON" ] && [ -f "$venv/.weasyprint-$WEASYPRINT_VERSION" ] && return
+  command -v python3 >/dev/null || die "Python 3 is needed for PDF export: apt-get install -y python3 python3-venv"
+  if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then
+    [ "$(id -u)" = 0 ] || die "Pango is needed for PDF export: apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"
+    say "installing Pango"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
+  fi
+  say "installing WeasyPrint $WEASYPRINT_VERSION"
+  python3 -m venv "$venv" 2>/dev/null || die "Python's venv module is missing: apt-get install -y python3-venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "weasyprint==$WEASYPRINT_VERSION"
+  touch "$venv/.weasyprint-$WEASYPRINT_VERSION"
+}
+
+# ensure_poppler: pdftotext, pdfinfo and pdftoppm, which the tests read PDFs with.
+ensure_poppler() {
+  command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null && return
+  [ "$(id -u)" = 0 ] || die "poppler-utils is needed for the PDF tests: apt-get install -y poppler-utils"
+  say "installing poppler-utils"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+}
+
 # ensure_chromium: Debian's Chromium for browser tests and the editor benchmark.
 ensure_chromium() {
   CHROMIUM_PATH=${CHROMIUM_PATH:-$(command -v chromium || command -v chromium-browser || true)}

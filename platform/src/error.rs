@@ -55,6 +55,9 @@ pub enum ApiError {
     /// Clashes with the current state
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
+    /// It existed, but is gone for good
+    #[oai(status = 410)]
+    Gone(Json<ErrorBody>),
     /// The upload is too large
     #[oai(status = 413)]
     PayloadTooLarge(Json<ErrorBody>),
@@ -125,6 +128,7 @@ impl From<Error> for ApiError {
             Error::Forbidden { code, message } => ApiError::Forbidden(body(code, message, None)),
             Error::NotFound => ApiError::not_found(),
             Error::Conflict { code, message, field } => ApiError::Conflict(body(code, message, field)),
+            Error::Gone { code, message } => ApiError::Gone(body(code, message, None)),
             Error::InvalidDocument(violations) => ApiError::invalid_document(&violations, ""),
             Error::StaleRevision { current } => ApiError::Conflict(Json(ErrorBody {
                 error: ErrorDetail {

@@ -105,6 +105,7 @@ impl PageCache {
                     canonical_url: Some(&canonical),
                     indexable,
                     assets_base: "",
+                    page_size: None,
                 },
             );
             let digest = Sha256::digest(html.as_bytes());

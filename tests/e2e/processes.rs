@@ -28,6 +28,10 @@ impl Process {
     pub fn start(name: &str, environment: &[(&str, String)]) -> Process {
         let mut command = Command::new(binary(name));
         command.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("VITRINE_LOG", "info");
+        // The worker needs the Python that has WeasyPrint (ops/test names it).
+        if let Some(python) = std::env::var_os("VITRINE_PDF_PYTHON") {
+            command.env("VITRINE_PDF_PYTHON", python);
+        }
         for (key, value) in environment {
             command.env(key, value);
         }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use vitrine_core::config::{DatabaseConfig, LogConfig, Secret};
+use vitrine_core::media::MediaConfig;
 
 /// Vitrine's background worker: sends email and runs every slow or scheduled job.
 #[derive(Clone, Debug, clap::Parser)]
@@ -15,6 +16,12 @@ pub struct WorkerConfig {
 
     #[command(flatten)]
     pub log: LogConfig,
+
+    #[command(flatten)]
+    pub media: MediaConfig,
+
+    #[command(flatten)]
+    pub pdf: PdfConfig,
 
     /// Name of this worker process; must differ between replicas (default: host, pid and a random part)
     #[arg(long, env = "VITRINE_WORKER_NAME")]
@@ -41,7 +48,6 @@ pub struct WorkerConfig {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub heartbeat_seconds: u64,
 
-    /// First retry delay of a failing job in milliseconds; each further retry waits twice as long
     /// How often portfolios changed since their last snapshot get one (e.g. 10m, 1h, 90s)
     #[arg(long, env = "VITRINE_SNAPSHOT_INTERVAL", default_value = "10m", value_parser = vitrine_core::config::parse_duration)]
     pub snapshot_interval: Duration,
@@ -50,6 +56,7 @@ pub struct WorkerConfig {
     #[arg(long, env = "VITRINE_HOUSEKEEPING_INTERVAL", default_value = "1h", value_parser = vitrine_core::config::parse_duration)]
     pub housekeeping_interval: Duration,
 
+    /// First retry delay of a failing job in milliseconds; each further retry waits twice as long
     #[arg(long, env = "VITRINE_JOB_RETRY_BASE_MS", default_value_t = 1000,
           value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
     pub retry_base_ms: u64,
@@ -76,4 +83,31 @@ impl WorkerConfig {
             format!("{host}-{}-{random}", std::process::id())
         })
     }
+}
+
+/// How PDFs are made: WeasyPrint processes kept running by the worker.
+#[derive(Clone, Debug, clap::Args)]
+pub struct PdfConfig {
+    /// Python with WeasyPrint 70.0 installed (ops/run and ops/test make a virtual environment)
+    #[arg(long = "pdf-python", env = "VITRINE_PDF_PYTHON", default_value = "python3")]
+    pub python: PathBuf,
+
+    /// WeasyPrint processes kept running; also how many PDFs are made at once
+    #[arg(long = "pdf-processes", env = "VITRINE_PDF_PROCESSES", default_value_t = 2,
+          value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub processes: u16,
+
+    /// Longest a PDF may take to render (e.g. 60s, 2m); the process is then replaced
+    #[arg(long = "pdf-timeout", env = "VITRINE_PDF_TIMEOUT", default_value = "60s",
+          value_parser = vitrine_core::config::parse_duration)]
+    pub timeout: Duration,
+
+    /// Address space a WeasyPrint process may use, in MiB
+    #[arg(long = "pdf-memory-mb", env = "VITRINE_PDF_MEMORY_MB", default_value_t = 1536,
+          value_parser = clap::value_parser!(u64).range(256..=65_536))]
+    pub memory_mb: u64,
+
+    /// Folder for the files a PDF is made from while it renders (default: vitrine-pdf in the temporary folder)
+    #[arg(long = "pdf-work-dir", env = "VITRINE_PDF_WORK_DIR")]
+    pub work_dir: Option<PathBuf>,
 }

@@ -2,6 +2,7 @@
 
 mod config;
 mod jobs;
+mod pdf;
 mod periodic;
 
 use std::time::Duration;
@@ -22,7 +23,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use sqlx::PgPool;
-use vitrine_core::jobs::{EMAIL_QUEUE, MAX_ATTEMPTS, SendEmail};
+use vitrine_core::jobs::{EMAIL_QUEUE, EXPORT_QUEUE, MAX_ATTEMPTS, RenderPdf, SendEmail};
+use vitrine_core::media::MediaStore;
 use vitrine_core::telemetry::Metrics;
 
 use crate::config::WorkerConfig;
@@ -118,6 +120,8 @@ async fn main() -> anyhow::Result<()> {
         Some(url) => Mailer::smtp(url.expose(), config.email_from.clone())?,
         None => Mailer::outbox(config.outbox_dir.clone(), config.email_from.clone())?,
     };
+    let store = MediaStore::new(&config.media)?;
+    let renderers = pdf::Renderers::start(&config.pdf).await?;
     let metrics = Metrics::with_prefix("vitrine_worker");
     let counters = Counters::new(&metrics);
     let depth = QueueDepth { pool: pool.clone(), gauge: Family::default() };
@@ -131,23 +135,44 @@ async fn main() -> anyhow::Result<()> {
         |queue: &str| Config::default().queue(queue).heartbeat_interval(config.heartbeat()).missed_heartbeats(3);
     let retry_base = config.retry_base();
     let email_storage = PostgresStorage::<SendEmail>::new(&pool).with_config(queue_config(EMAIL_QUEUE));
+    let export_storage = PostgresStorage::<RenderPdf>::new(&pool).with_config(queue_config(EXPORT_QUEUE));
     let periodic = tokio::spawn(periodic::run(
         pool.clone(),
+        store.clone(),
         name.clone(),
         periodic::Schedule { snapshots: config.snapshot_interval, housekeeping: config.housekeeping_interval },
     ));
-    let monitor = Monitor::new().shutdown_timeout(Duration::from_secs(30)).register(move |_restarts| {
+    let retry = move || {
         let backoff = ExponentialBackoffMaker::new(retry_base, retry_base * 512, 0.5, HasherRng::default())
             .expect("the maximum delay is larger than the minimum")
             .make_backoff();
-        WorkerBuilder::new(format!("{name}.email"))
-            .backend(email_storage.clone().with_pubsub())
-            .data(mailer.clone())
-            .data(pool.clone())
-            .data(counters.clone())
-            .retry(RetryPolicy::retries(MAX_ATTEMPTS - 1).with_backoff(backoff))
-            .build(jobs::email::send)
-    });
+        RetryPolicy::retries(MAX_ATTEMPTS - 1).with_backoff(backoff)
+    };
+    let pdf_processes = usize::from(config.pdf.processes);
+    let export_worker = format!("{name}.export");
+    let (export_pool, export_counters) = (pool.clone(), counters.clone());
+    let monitor = Monitor::new()
+        .shutdown_timeout(Duration::from_secs(30))
+        .register(move |_restarts| {
+            WorkerBuilder::new(format!("{name}.email"))
+                .backend(email_storage.clone().with_pubsub())
+                .data(mailer.clone())
+                .data(pool.clone())
+                .data(counters.clone())
+                .retry(retry())
+                .build(jobs::email::send)
+        })
+        .register(move |_restarts| {
+            WorkerBuilder::new(export_worker.clone())
+                .backend(export_storage.clone().with_pubsub())
+                .data(export_pool.clone())
+                .data(store.clone())
+                .data(renderers.clone())
+                .data(export_counters.clone())
+                .concurrency(pdf_processes)
+                .retry(retry())
+                .build(jobs::export::render_pdf)
+        });
     let result = monitor.run_with_signal(async {
         vitrine_core::shutdown::signal().await;
         Ok(())

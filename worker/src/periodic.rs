@@ -8,6 +8,7 @@ use chrono::Utc;
 use sqlx::PgPool;
 use sqlx::postgres::PgConnection;
 use vitrine_core::maintenance;
+use vitrine_core::media::MediaStore;
 
 /// The advisory lock key the leader holds ("vitrine" in ASCII).
 const LEADER_LOCK: i64 = 0x0076_6974_7269_6e65;
@@ -20,7 +21,7 @@ pub struct Schedule {
     pub housekeeping: Duration,
 }
 
-pub async fn run(pool: PgPool, worker: String, schedule: Schedule) {
+pub async fn run(pool: PgPool, store: MediaStore, worker: String, schedule: Schedule) {
     let tick = TICK.min(schedule.snapshots).min(schedule.housekeeping);
     let mut leader: Option<PgConnection> = None;
     loop {
@@ -36,7 +37,7 @@ pub async fn run(pool: PgPool, worker: String, schedule: Schedule) {
                 leader = None;
                 continue;
             }
-            run_due(&pool, &worker, schedule).await;
+            run_due(&pool, &store, &worker, schedule).await;
         }
         tokio::time::sleep(tick).await;
     }
@@ -52,7 +53,7 @@ async fn try_lead(pool: &PgPool) -> Option<PgConnection> {
     locked.then_some(connection)
 }
 
-async fn run_due(pool: &PgPool, worker: &str, schedule: Schedule) {
+async fn run_due(pool: &PgPool, store: &MediaStore, worker: &str, schedule: Schedule) {
     let now = Utc::now();
     let tasks: [(&str, Duration); 2] = [("snapshots", schedule.snapshots), ("housekeeping", schedule.housekeeping)];
     for (task, every) in tasks {
@@ -67,7 +68,7 @@ async fn run_due(pool: &PgPool, worker: &str, schedule: Schedule) {
         }
         let outcome = match task {
             "snapshots" => snapshots(pool).await,
-            _ => housekeeping(pool).await,
+            _ => housekeeping(pool, store).await,
         };
         let outcome = outcome.unwrap_or_else(|error| {
             tracing::error!(task, error = %error, "periodic work failed");
@@ -86,7 +87,8 @@ async fn snapshots(pool: &PgPool) -> vitrine_core::Result<String> {
     Ok(format!("{taken} snapshots taken, {pruned} old versions pruned"))
 }
 
-async fn housekeeping(pool: &PgPool) -> vitrine_core::Result<String> {
+async fn housekeeping(pool: &PgPool, store: &MediaStore) -> vitrine_core::Result<String> {
     let swept = maintenance::sweep(pool, Utc::now()).await?;
-    Ok(format!("{swept:?}"))
+    let exports = vitrine_core::exports::expire(pool, store, Utc::now()).await?;
+    Ok(format!("{swept:?}, {exports} expired exports deleted"))
 }

@@ -24,6 +24,9 @@ pub enum Error {
     /// A save based on a revision that is no longer the latest; nothing was written.
     #[error("the document was changed elsewhere; the latest revision is {current}")]
     StaleRevision { current: i64 },
+    /// Existed, but is gone for good (an expired export).
+    #[error("{message}")]
+    Gone { code: &'static str, message: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String, field: Option<String> },
     #[error("too many attempts; retry in {} s", retry_after.as_secs())]

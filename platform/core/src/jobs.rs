@@ -10,6 +10,7 @@ use crate::email::EmailMessage;
 
 /// Queue names are stable strings, not Rust type names, so renaming a type never orphans jobs.
 pub const EMAIL_QUEUE: &str = "vitrine.email";
+pub const EXPORT_QUEUE: &str = "vitrine.export";
 
 /// Attempts before a job is left in the failed state for an operator to see.
 pub const MAX_ATTEMPTS: usize = 8;
@@ -22,13 +23,23 @@ pub struct SendEmail {
     pub message: EmailMessage,
 }
 
+/// Renders the PDF of the export job `job_id` (a row of `jobs`, which holds the input).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RenderPdf {
+    pub job_id: Uuid,
+}
+
 pub async fn enqueue_email(connection: &mut PgConnection, message: EmailMessage) -> crate::Result<()> {
-    let payload = serde_json::to_vec(&SendEmail { id: Uuid::new_v4(), message })
-        .map_err(|error| anyhow::anyhow!("encoding an email job: {error}"))?;
+    enqueue(connection, EMAIL_QUEUE, &SendEmail { id: Uuid::new_v4(), message }).await
+}
+
+/// Adds a job to `queue`, within the caller's transaction.
+pub async fn enqueue(connection: &mut PgConnection, queue: &str, job: &impl Serialize) -> crate::Result<()> {
+    let payload = serde_json::to_vec(job).map_err(|error| anyhow::anyhow!("encoding a job for {queue}: {error}"))?;
     let task = TaskBuilder::new(payload).max_attempts(MAX_ATTEMPTS).build();
-    apalis_postgres::queries::push_tasks(connection, EMAIL_QUEUE, vec![task])
+    apalis_postgres::queries::push_tasks(connection, queue, vec![task])
         .await
-        .map_err(|error| anyhow::anyhow!("enqueueing an email job: {error}"))?;
+        .map_err(|error| anyhow::anyhow!("enqueueing a job on {queue}: {error}"))?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod db;
 pub mod document;
 pub mod email;
 pub mod error;
+pub mod exports;
 pub mod jobs;
 pub mod json;
 pub mod maintenance;

@@ -79,63 +79,72 @@ impl MediaStore {
         Ok(MediaStore::Bucket(Arc::new(store)))
     }
 
-    /// The stored file `{id}.{extension}` and its content type, if it exists.
+    /// The stored upload `{id}.{extension}` and its content type, if it exists.
     pub async fn read(&self, file: &str) -> Option<(Vec<u8>, &'static str)> {
         let (id, extension) = file.split_once('.')?;
         let id = Uuid::parse_str(id).ok()?;
         let content_type = content_type_of(extension)?;
-        let name = format!("{id}.{extension}");
-        let bytes = match self {
-            MediaStore::Folder(root) => tokio::fs::read(root.join(name)).await.ok()?,
-            MediaStore::Bucket(store) => {
-                let found = store.get(&ObjectPath::from(name)).await;
-                match found {
-                    Ok(found) => found.bytes().await.ok()?.to_vec(),
-                    Err(object_store::Error::NotFound { .. }) => return None,
-                    Err(error) => {
-                        tracing::error!(error = %error, "reading an upload from the bucket failed");
-                        return None;
-                    }
-                }
+        match self.get(&format!("{id}.{extension}")).await {
+            Ok(bytes) => Some((bytes?, content_type)),
+            Err(error) => {
+                tracing::error!(error = %error, "reading an upload failed");
+                None
             }
-        };
-        Some((bytes, content_type))
+        }
     }
 
-    async fn write(&self, id: Uuid, extension: &str, bytes: Vec<u8>) -> Result<()> {
-        let name = format!("{id}.{extension}");
+    /// The stored object `name` (a file name, or `folder/file`), if it exists.
+    pub async fn get(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        match self {
+            MediaStore::Folder(root) => match tokio::fs::read(root.join(name)).await {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(internal("reading a stored file", error)),
+            },
+            MediaStore::Bucket(store) => match store.get(&ObjectPath::from(name)).await {
+                Ok(found) => {
+                    let bytes = found.bytes().await.map_err(|error| internal("reading from the bucket", error))?;
+                    Ok(Some(bytes.to_vec()))
+                }
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(error) => Err(internal("reading from the bucket", error)),
+            },
+        }
+    }
+
+    pub async fn put(&self, name: &str, bytes: Vec<u8>) -> Result<()> {
         match self {
             MediaStore::Folder(root) => {
-                tokio::fs::create_dir_all(root).await.map_err(|error| internal("creating the media folder", error))?;
-                // Written aside and renamed, so a reader never sees half a file.
-                let partial = root.join(format!(".{id}.partial"));
-                tokio::fs::write(&partial, bytes).await.map_err(|error| internal("writing an upload", error))?;
-                tokio::fs::rename(&partial, root.join(name))
+                let path = root.join(name);
+                let folder = path.parent().unwrap_or(root);
+                tokio::fs::create_dir_all(folder)
                     .await
-                    .map_err(|error| internal("storing an upload", error))?;
+                    .map_err(|error| internal("creating the media folder", error))?;
+                // Written aside and renamed, so a reader never sees half a file.
+                let partial = folder.join(format!(".{}.partial", Uuid::new_v4()));
+                tokio::fs::write(&partial, bytes).await.map_err(|error| internal("writing a file", error))?;
+                tokio::fs::rename(&partial, path).await.map_err(|error| internal("storing a file", error))?;
             }
             MediaStore::Bucket(store) => {
                 store
                     .put(&ObjectPath::from(name), PutPayload::from(bytes))
                     .await
-                    .map_err(|error| internal("storing an upload in the bucket", error))?;
+                    .map_err(|error| internal("storing a file in the bucket", error))?;
             }
         }
         Ok(())
     }
 
-    async fn remove(&self, id: Uuid, extension: &str) -> Result<()> {
-        let name = format!("{id}.{extension}");
+    /// Deletes the object `name`; one already gone is not an error.
+    pub async fn delete(&self, name: &str) -> Result<()> {
         match self {
             MediaStore::Folder(root) => match tokio::fs::remove_file(root.join(name)).await {
-                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                    Err(internal("deleting an upload", error))
-                }
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(internal("deleting a file", error)),
                 _ => Ok(()),
             },
             MediaStore::Bucket(store) => match store.delete(&ObjectPath::from(name)).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-                Err(error) => Err(internal("deleting an upload from the bucket", error)),
+                Err(error) => Err(internal("deleting a file from the bucket", error)),
             },
         }
     }
@@ -242,7 +251,7 @@ pub async fn upload(
         .map_err(|error| internal("processing an upload", error))??;
     let id = Uuid::new_v4();
     let byte_size = clean.bytes.len() as i32;
-    store.write(id, clean.extension, clean.bytes).await?;
+    store.put(&format!("{id}.{}", clean.extension), clean.bytes).await?;
     let row = sqlx::query!(
         "INSERT INTO media (id, workspace_id, content_type, extension, width, height, byte_size, original_name,
                             created_by)
@@ -264,7 +273,7 @@ pub async fn upload(
         Ok(row) => row,
         Err(error) => {
             // No row points at the file: it must not linger.
-            let _ = store.remove(id, clean.extension).await;
+            let _ = store.delete(&format!("{id}.{}", clean.extension)).await;
             return Err(error.into());
         }
     };
@@ -316,7 +325,7 @@ pub async fn delete(pool: &PgPool, store: &MediaStore, workspace: WorkspaceId, i
     .fetch_optional(pool)
     .await?
     .ok_or(Error::NotFound)?;
-    store.remove(id, &extension).await
+    store.delete(&format!("{id}.{extension}")).await
 }
 
 #[cfg(test)]

@@ -24,6 +24,15 @@ pub struct Page<'a> {
     /// Prefix of `/assets/...` and `/media/...` URLs: empty on our own hosts, a base URL
     /// where the HTML is read elsewhere (the PDF).
     pub assets_base: &'a str,
+    /// Set for the print version the PDF is made from.
+    pub page_size: Option<PageSize>,
+}
+
+/// The paper a PDF is laid out on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PageSize {
+    A4,
+    Letter,
 }
 
 #[derive(Template)]
@@ -115,7 +124,7 @@ pub fn render(document: &Document, theme: Theme, page: &Page<'_>) -> String {
         og_image,
         indexable: page.indexable,
         theme: theme.id(),
-        css: page_css(document, theme, assets),
+        css: page_css(document, theme, assets, page.page_size),
         sections,
     };
     template.render().expect("rendering to a string cannot fail")
@@ -205,7 +214,7 @@ fn render_section(section: &Section, assets: &str) -> String {
 }
 
 /// `@font-face` rules for the fonts the page uses, the design, and the page's variables.
-fn page_css(document: &Document, theme: Theme, assets: &str) -> String {
+fn page_css(document: &Document, theme: Theme, assets: &str, page_size: Option<PageSize>) -> String {
     let style = &document.style;
     let mut fonts = BTreeSet::from([style.heading_font as u8, style.body_font as u8]);
     for section in &document.sections {
@@ -245,6 +254,13 @@ fn page_css(document: &Document, theme: Theme, assets: &str) -> String {
         style.layout_width.css(),
         style.background_image.as_ref().map_or_else(|| "none".to_owned(), |image| css_url(image, assets)),
     );
+    if let Some(size) = page_size {
+        let size = match size {
+            PageSize::A4 => "A4",
+            PageSize::Letter => "letter",
+        };
+        let _ = write!(css, "\n@page{{size:{size}}}");
+    }
     css
 }
 

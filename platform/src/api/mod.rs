@@ -1,6 +1,7 @@
 //! The HTTP API under `/api/v1`, one `#[OpenApi]` struct per resource.
 
 pub mod auth;
+pub mod exports;
 pub mod me;
 pub mod media;
 pub mod oidc;
@@ -33,6 +34,8 @@ pub enum ApiTags {
     Documents,
     /// Uploaded images
     Media,
+    /// PDF exports and the jobs that make them
+    Exports,
 }
 
 #[derive(Debug, Object)]
@@ -73,6 +76,7 @@ pub type Apis = (
     portfolios::PortfoliosApi,
     templates::TemplatesApi,
     media::MediaApi,
+    exports::ExportsApi,
 );
 
 pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
@@ -83,7 +87,8 @@ pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
         workspaces::WorkspacesApi { state: state.clone() },
         portfolios::PortfoliosApi { state: state.clone() },
         templates::TemplatesApi { state: state.clone() },
-        media::MediaApi { state },
+        media::MediaApi { state: state.clone() },
+        exports::ExportsApi { state },
     );
     OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
         .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")

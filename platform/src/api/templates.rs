@@ -112,7 +112,7 @@ fn drawn(html: String) -> Drawn {
 }
 
 fn preview_page() -> Page<'static> {
-    Page { title: "Preview", description: "", canonical_url: None, indexable: false, assets_base: "" }
+    Page { title: "Preview", description: "", canonical_url: None, indexable: false, assets_base: "", page_size: None }
 }
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Templates")]

@@ -1,3 +1,4 @@
 //! One idempotent handler per job kind, each on its own named queue.
 
 pub mod email;
+pub mod export;

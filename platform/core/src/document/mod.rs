@@ -36,6 +36,24 @@ impl Document {
     pub fn section_ids(&self) -> impl Iterator<Item = &str> {
         self.sections.iter().map(Section::id)
     }
+
+    /// Every image the page shows: in sections, and as page or section backgrounds.
+    pub fn images(&self) -> Vec<&ImageSource> {
+        let mut images: Vec<&ImageSource> = self.style.background_image.iter().collect();
+        for section in &self.sections {
+            images.extend(section.style().and_then(|style| style.background_image.as_ref()));
+            match section {
+                Section::Header(header) => images.extend(header.photo.as_ref()),
+                Section::Projects(projects) => {
+                    images.extend(projects.items.iter().filter_map(|project| project.image.as_ref()))
+                }
+                Section::Image(image) => images.push(&image.image),
+                Section::Gallery(gallery) => images.extend(gallery.images.iter().map(|item| &item.image)),
+                _ => {}
+            }
+        }
+        images
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]

@@ -5,7 +5,14 @@ use super::*;
 use crate::document::{demo, parse};
 
 fn page(indexable: bool) -> Page<'static> {
-    Page { title: "", description: "", canonical_url: Some("http://maya.localhost:8080/"), indexable, assets_base: "" }
+    Page {
+        title: "",
+        description: "",
+        canonical_url: Some("http://maya.localhost:8080/"),
+        indexable,
+        assets_base: "",
+        page_size: None,
+    }
 }
 
 #[test]
