@@ -3,6 +3,7 @@
 //! does).
 
 mod config;
+mod export;
 mod periodic;
 mod processes;
 mod router;
