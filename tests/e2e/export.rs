@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
+use vitrine_core::jobs::{EXPORT_QUEUE, MAX_ATTEMPTS, RenderPdf};
 use vitrine_testing::{TestDatabase, eventually};
 
 use crate::processes::{Process, free_port, wait_ready};
@@ -289,4 +290,40 @@ async fn an_export_fetches_nothing_the_document_points_at_outside_our_storage() 
     assert!(text.contains("Local link"), "{text}");
     assert!(!text.contains("root:") && !String::from_utf8_lossy(&pdf).contains("root:x:0"));
     let _ = std::fs::remove_file(&file);
+}
+
+#[tokio::test]
+async fn an_export_that_keeps_failing_is_kept_failed_with_its_reason() {
+    let stack = Stack::start().await;
+    let (maya, workspace) = stack.user("maya@example.com").await;
+    let portfolio = maya.sample_portfolio(&workspace).await;
+    // A job whose frozen input no longer reads: every attempt fails the same way.
+    let job_id = uuid::Uuid::new_v4();
+    let mut transaction = stack.db.pool.begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO jobs (id, workspace_id, portfolio_id, kind, input) VALUES ($1, $2, $3, 'pdf_export', '{\"page_size\": \"A5\"}')",
+    )
+    .bind(job_id)
+    .bind(workspace.parse::<uuid::Uuid>().unwrap())
+    .bind(portfolio.parse::<uuid::Uuid>().unwrap())
+    .execute(&mut *transaction)
+    .await
+    .unwrap();
+    vitrine_core::jobs::enqueue(&mut transaction, EXPORT_QUEUE, &RenderPdf { job_id }).await.unwrap();
+    transaction.commit().await.unwrap();
+
+    let path = format!("/api/v1/jobs/{job_id}");
+    let job = eventually(Duration::from_secs(60), "the export to give up", || async {
+        let (_, job) = maya.send("GET", &path, None).await;
+        (job["status"] == "failed").then_some(job)
+    })
+    .await;
+    assert!(job["error"].as_str().unwrap().contains("input does not read"), "{job}");
+    let (status, attempts): (String, i32) =
+        sqlx::query_as("SELECT status, attempts FROM apalis.jobs WHERE job_type = $1")
+            .bind(EXPORT_QUEUE)
+            .fetch_one(&stack.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), attempts as usize), ("Failed", MAX_ATTEMPTS));
 }

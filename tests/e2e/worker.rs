@@ -109,6 +109,14 @@ async fn a_job_that_keeps_failing_is_retried_then_kept_as_failed() {
     .await;
     assert_eq!((status.as_str(), attempts as usize), ("Failed", MAX_ATTEMPTS));
     assert_eq!(smtp.refused_recipients(), MAX_ATTEMPTS, "one delivery attempt per try");
+    // Each retry waits at least twice as long as the one before (VITRINE_JOB_RETRY_BASE_MS=20):
+    // without the back-off the queue would hand the job back at once.
+    let times = smtp.refusal_times();
+    for (retry, pair) in times.windows(2).enumerate() {
+        let waited = pair[1] - pair[0];
+        let least = Duration::from_millis(20 << retry);
+        assert!(waited >= least, "retry {} came after {waited:?}, before its back-off of {least:?}", retry + 1);
+    }
     let last_result: serde_json::Value =
         sqlx::query_scalar("SELECT last_result FROM apalis.jobs").fetch_one(&db.pool).await.unwrap();
     assert!(last_result.to_string().contains("refused"), "the failure is recorded: {last_result}");

@@ -33,11 +33,11 @@ impl TestApp {
             format!("--database-url={}", db.url),
             "--listen=127.0.0.1:0".to_owned(),
             "--frontend-dir=../frontend/dist".to_owned(),
-            format!(
-                "--media-dir={}",
-                std::env::temp_dir().join(format!("vitrine-media-{}", uuid::Uuid::new_v4())).display()
-            ),
         ];
+        if !extra.iter().any(|argument| argument.starts_with("--media-dir")) {
+            let media = std::env::temp_dir().join(format!("vitrine-media-{}", uuid::Uuid::new_v4()));
+            arguments.push(format!("--media-dir={}", media.display()));
+        }
         if !extra.iter().any(|argument| argument.starts_with("--public-url")) {
             arguments.push(format!("--public-url={PUBLIC_URL}"));
         }

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod exports;
 mod isolation;
 mod maintenance;
 mod media;

@@ -29,7 +29,7 @@ pub struct SmtpServer {
     received: Arc<Mutex<Vec<ReceivedMail>>>,
     behaviour: Arc<Mutex<Behaviour>>,
     hung: Arc<Mutex<usize>>,
-    refused: Arc<Mutex<usize>>,
+    refused: Arc<Mutex<Vec<std::time::Instant>>>,
 }
 
 impl SmtpServer {
@@ -71,7 +71,12 @@ impl SmtpServer {
 
     /// How many recipients were refused.
     pub fn refused_recipients(&self) -> usize {
-        *self.refused.lock().expect("not poisoned")
+        self.refused.lock().expect("not poisoned").len()
+    }
+
+    /// When each refusal happened, oldest first.
+    pub fn refusal_times(&self) -> Vec<std::time::Instant> {
+        self.refused.lock().expect("not poisoned").clone()
     }
 
     async fn serve(&self, stream: tokio::net::TcpStream) {
@@ -92,7 +97,7 @@ impl SmtpServer {
                     b"250 OK\r\n"
                 }
                 "RCPT" if behaviour == Behaviour::RejectRecipients => {
-                    *self.refused.lock().expect("not poisoned") += 1;
+                    self.refused.lock().expect("not poisoned").push(std::time::Instant::now());
                     b"550 no such user here\r\n"
                 }
                 "RCPT" => {
