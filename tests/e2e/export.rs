@@ -43,6 +43,7 @@ impl Stack {
             ("VITRINE_WORKER_ADDR", format!("127.0.0.1:{worker_port}")),
             ("VITRINE_OUTBOX_DIR", media.join("outbox").display().to_string()),
             ("VITRINE_JOB_RETRY_BASE_MS", "50".into()),
+            ("VITRINE_PUBLIC_URL", base.clone()),
         ]);
         let stack = Stack {
             _platform: Process::start("platform", &platform),
@@ -222,6 +223,18 @@ async fn a_portfolio_exports_to_a_pdf_with_its_text_links_images_and_paper() {
 
     let metrics = reqwest::get(format!("{}/metrics", stack.worker_health)).await.unwrap().text().await.unwrap();
     assert!(metrics.contains("vitrine_worker_jobs_total{queue=\"export\",outcome=\"succeeded\"} 2"), "{metrics}");
+
+    // The owner is told by email too, with a link to the job and one to stop such emails.
+    let outbox = stack.media.join("outbox");
+    let email = eventually(Duration::from_secs(20), "the export-ready email", || async {
+        let entry = std::fs::read_dir(&outbox).ok()?.filter_map(Result::ok).next()?;
+        std::fs::read_to_string(entry.path()).ok()
+    })
+    .await;
+    let text = vitrine_testing::mail::text_part(&email);
+    assert!(text.contains("is ready"), "{text}");
+    assert!(text.contains(&format!("{}/app/jobs/", stack.base)), "{text}");
+    assert!(text.contains(&format!("{}/app/unsubscribe?token=", stack.base)), "{text}");
 
     // Another tenant sees neither the job nor the file.
     let (other, _) = stack.user("other@example.com").await;

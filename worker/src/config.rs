@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use vitrine_core::config::{DatabaseConfig, LogConfig, Secret};
+use vitrine_core::config::{DatabaseConfig, LogConfig, PublicUrlConfig, Secret};
 use vitrine_core::media::MediaConfig;
 
 /// Vitrine's background worker: sends email and runs every slow or scheduled job.
@@ -19,6 +19,9 @@ pub struct WorkerConfig {
 
     #[command(flatten)]
     pub media: MediaConfig,
+
+    #[command(flatten)]
+    pub public: PublicUrlConfig,
 
     #[command(flatten)]
     pub pdf: PdfConfig,

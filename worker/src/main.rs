@@ -23,7 +23,10 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use sqlx::PgPool;
-use vitrine_core::jobs::{EMAIL_QUEUE, EXPORT_QUEUE, MAX_ATTEMPTS, RenderPdf, SendEmail};
+use vitrine_core::email::Links;
+use vitrine_core::jobs::{
+    EMAIL_QUEUE, EXPORT_QUEUE, EmailNotification, MAX_ATTEMPTS, NOTIFICATION_QUEUE, RenderPdf, SendEmail,
+};
 use vitrine_core::media::MediaStore;
 use vitrine_core::telemetry::Metrics;
 
@@ -136,6 +139,9 @@ async fn main() -> anyhow::Result<()> {
     let retry_base = config.retry_base();
     let email_storage = PostgresStorage::<SendEmail>::new(&pool).with_config(queue_config(EMAIL_QUEUE));
     let export_storage = PostgresStorage::<RenderPdf>::new(&pool).with_config(queue_config(EXPORT_QUEUE));
+    let notification_storage =
+        PostgresStorage::<EmailNotification>::new(&pool).with_config(queue_config(NOTIFICATION_QUEUE));
+    let links = Links::new(config.public.public_url.clone());
     let periodic = tokio::spawn(periodic::run(
         pool.clone(),
         store.clone(),
@@ -151,6 +157,9 @@ async fn main() -> anyhow::Result<()> {
     let pdf_processes = usize::from(config.pdf.processes);
     let export_worker = format!("{name}.export");
     let (export_pool, export_counters) = (pool.clone(), counters.clone());
+    let notification_worker = format!("{name}.notification");
+    let (notification_pool, notification_counters, notification_mailer) =
+        (pool.clone(), counters.clone(), mailer.clone());
     let monitor = Monitor::new()
         .shutdown_timeout(Duration::from_secs(30))
         .register(move |_restarts| {
@@ -172,6 +181,16 @@ async fn main() -> anyhow::Result<()> {
                 .concurrency(pdf_processes)
                 .retry(retry())
                 .build(jobs::export::render_pdf)
+        })
+        .register(move |_restarts| {
+            WorkerBuilder::new(notification_worker.clone())
+                .backend(notification_storage.clone().with_pubsub())
+                .data(notification_mailer.clone())
+                .data(links.clone())
+                .data(notification_pool.clone())
+                .data(notification_counters.clone())
+                .retry(retry())
+                .build(jobs::notification::send)
         });
     let result = monitor.run_with_signal(async {
         vitrine_core::shutdown::signal().await;

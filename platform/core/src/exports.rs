@@ -12,6 +12,7 @@ use crate::accounts::UserId;
 use crate::document::Document;
 use crate::jobs::{self, EXPORT_QUEUE, RenderPdf};
 use crate::media::MediaStore;
+use crate::notifications;
 use crate::portfolios::{self, PortfolioId};
 use crate::render::PageSize;
 use crate::themes::Theme;
@@ -282,18 +283,54 @@ pub mod run {
         )
         .execute(&mut *connection)
         .await?;
-        sqlx::query!(
-            "UPDATE jobs SET status = 'done', progress = 100, error = NULL, finished_at = now() WHERE id = $1",
+        let updated = sqlx::query!(
+            "UPDATE jobs SET status = 'done', progress = 100, error = NULL, finished_at = now()
+             WHERE id = $1 AND status <> 'done'",
             id
         )
         .execute(&mut *connection)
         .await?;
+        if updated.rows_affected() == 1 {
+            let pages = match file.pages {
+                Some(1) => " (1 page)".to_owned(),
+                Some(pages) => format!(" ({pages} pages)"),
+                None => String::new(),
+            };
+            let body = format!("The download link works for {EXPORT_DAYS} days.");
+            let title = format!("Your PDF of “{}” is ready{pages}", claimed.input.title);
+            tell_owner(connection, id, claimed.workspace_id, claimed.owner, "export_ready", title, body).await?;
+        }
         Ok(())
     }
 
-    /// Records why the last attempt failed; `final_attempt` marks the job failed for good.
+    async fn tell_owner(
+        connection: &mut PgConnection,
+        id: Uuid,
+        workspace: WorkspaceId,
+        owner: Option<UserId>,
+        kind: &str,
+        title: String,
+        body: String,
+    ) -> Result<()> {
+        let Some(owner) = owner else { return Ok(()) };
+        let new = notifications::New {
+            user: owner,
+            workspace: Some(workspace),
+            category: notifications::Category::Exports,
+            kind,
+            title,
+            body,
+            link: Some(format!("/app/jobs/{id}")),
+            dedupe_key: Some(format!("job:{id}")),
+            may_email: true,
+        };
+        notifications::notify(connection, new).await
+    }
+
+    /// Records why the last attempt failed; `final_attempt` marks the job failed for good and
+    /// tells its owner.
     pub async fn fail(connection: &mut PgConnection, id: Uuid, error: &str, final_attempt: bool) -> Result<()> {
-        sqlx::query!(
+        let failed = sqlx::query!(
             "UPDATE jobs SET error = $2,
                              status = CASE WHEN $3 THEN 'failed' ELSE 'queued' END,
                              finished_at = CASE WHEN $3 THEN now() END
@@ -304,6 +341,19 @@ pub mod run {
         )
         .execute(&mut *connection)
         .await?;
+        if final_attempt && failed.rows_affected() == 1 {
+            let row = sqlx::query!(
+                r#"SELECT workspace_id, created_by, coalesce(input->>'title', 'your portfolio') AS "title!"
+                   FROM jobs WHERE id = $1"#,
+                id
+            )
+            .fetch_one(&mut *connection)
+            .await?;
+            let title = format!("The PDF of “{}” could not be made", row.title);
+            let body = "Something went wrong on our side; try again, and if it keeps failing, tell us.".to_owned();
+            let (workspace, owner) = (WorkspaceId(row.workspace_id), row.created_by.map(UserId));
+            tell_owner(connection, id, workspace, owner, "export_failed", title, body).await?;
+        }
         Ok(())
     }
 }

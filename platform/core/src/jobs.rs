@@ -11,6 +11,7 @@ use crate::email::EmailMessage;
 /// Queue names are stable strings, not Rust type names, so renaming a type never orphans jobs.
 pub const EMAIL_QUEUE: &str = "vitrine.email";
 pub const EXPORT_QUEUE: &str = "vitrine.export";
+pub const NOTIFICATION_QUEUE: &str = "vitrine.notification";
 
 /// Attempts before a job is left in the failed state for an operator to see.
 pub const MAX_ATTEMPTS: usize = 8;
@@ -27,6 +28,12 @@ pub struct SendEmail {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RenderPdf {
     pub job_id: Uuid,
+}
+
+/// Emails the notification `notification_id`, if its person still wants such emails.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmailNotification {
+    pub notification_id: Uuid,
 }
 
 pub async fn enqueue_email(connection: &mut PgConnection, message: EmailMessage) -> crate::Result<()> {

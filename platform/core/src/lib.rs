@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod json;
 pub mod maintenance;
 pub mod media;
+pub mod notifications;
 pub mod operations;
 pub mod portfolios;
 pub mod rate_limit;

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod exports;
 pub mod me;
 pub mod media;
+pub mod notifications;
 pub mod oidc;
 pub mod portfolios;
 pub mod templates;
@@ -36,6 +37,8 @@ pub enum ApiTags {
     Media,
     /// PDF exports and the jobs that make them
     Exports,
+    /// Your notifications and how you get them
+    Notifications,
 }
 
 #[derive(Debug, Object)]
@@ -77,6 +80,7 @@ pub type Apis = (
     templates::TemplatesApi,
     media::MediaApi,
     exports::ExportsApi,
+    notifications::NotificationsApi,
 );
 
 pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
@@ -88,7 +92,8 @@ pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
         portfolios::PortfoliosApi { state: state.clone() },
         templates::TemplatesApi { state: state.clone() },
         media::MediaApi { state: state.clone() },
-        exports::ExportsApi { state },
+        exports::ExportsApi { state: state.clone() },
+        notifications::NotificationsApi { state },
     );
     OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
         .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")

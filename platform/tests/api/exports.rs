@@ -93,6 +93,15 @@ async fn an_export_downloads_until_it_expires_and_is_then_deleted_with_its_file(
     let mut transaction = pool.begin().await.unwrap();
     run::finish(&mut transaction, job_id, &claimed, file).await.unwrap();
     transaction.commit().await.unwrap();
+    let told = ann.get("/api/v1/notifications").await.expect(200).body;
+    assert_eq!(told["items"][0]["kind"], "export_ready", "{told}");
+    assert_eq!(told["items"][0]["title"], "Your PDF of “Ann's CV” is ready (1 page)");
+    assert_eq!(told["items"][0]["link"], format!("/app/jobs/{job_id}"));
+    let emails: i64 = sqlx::query_scalar("SELECT count(*) FROM apalis.jobs WHERE job_type = 'vitrine.notification'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(emails, 1, "exports are emailed by default");
     // A run of the same job after it finished (at-least-once delivery) finds it done.
     assert!(run::start(pool, job_id).await.unwrap().unwrap().finished);
     assert_eq!(app.db.count("exports").await, 1);
@@ -140,4 +149,7 @@ async fn the_last_failed_attempt_marks_the_job_failed() {
     assert_eq!(job["status"], "failed");
     assert_eq!(job["error"], "the PDF took longer than 60 s to render");
     assert!(job["finished_at"].is_string());
+    let told = ann.get("/api/v1/notifications").await.body;
+    assert_eq!(told["items"][0]["kind"], "export_failed", "{told}");
+    assert_eq!(told["items"][0]["title"], "The PDF of “CV” could not be made");
 }

@@ -8,6 +8,7 @@ mod exports;
 mod isolation;
 mod maintenance;
 mod media;
+mod notifications;
 mod oidc;
 mod operations;
 mod password_reset;

@@ -9,6 +9,7 @@ use apalis::prelude::{BoxDynError, Data};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
+use vitrine_core::email::EmailMessage;
 use vitrine_core::jobs::SendEmail;
 
 use crate::Counters;
@@ -55,7 +56,7 @@ pub async fn send(
             tracing::info!(email = %job.id, "email already sent; not sending it again");
             return Ok(());
         }
-        deliver(&job, &mailer).await?;
+        deliver(&job.message, &mailer).await?;
         vitrine_core::jobs::record_email_sent(&pool, job.id).await?;
         Ok::<(), anyhow::Error>(())
     };
@@ -65,8 +66,7 @@ pub async fn send(
     })
 }
 
-async fn deliver(job: &SendEmail, mailer: &Mailer) -> anyhow::Result<()> {
-    let message = &job.message;
+pub async fn deliver(message: &EmailMessage, mailer: &Mailer) -> anyhow::Result<()> {
     let email = Message::builder()
         .from(mailer.from().clone())
         .to(message.to.parse().context("the recipient is not a valid address")?)

@@ -16,6 +16,7 @@ use uuid::Uuid;
 pub use self::db::Portfolio;
 use crate::accounts::UserId;
 use crate::document::{self, Document};
+use crate::notifications;
 use crate::themes::Theme;
 use crate::workspaces::{self, Role, WorkspaceId};
 use crate::{Error, Result};
@@ -313,6 +314,7 @@ pub async fn save_document(
         }
     };
     versions::record_edit(&mut transaction, id, actor, editor).await?;
+    notifications::portfolio_activity(&mut transaction, id, actor, false).await?;
     transaction.commit().await?;
     Ok(revision)
 }
@@ -324,6 +326,7 @@ pub async fn publish(pool: &PgPool, id: PortfolioId, actor: UserId) -> Result<Po
     let version = versions::append(&mut transaction, id, actor, "publish").await?;
     db::set_published(&mut transaction, id, Some(version)).await?;
     published::notify_changed(&mut transaction, id).await?;
+    notifications::portfolio_activity(&mut transaction, id, actor, true).await?;
     transaction.commit().await?;
     get(pool, id, actor).await
 }

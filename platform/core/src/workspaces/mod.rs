@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::accounts::{Email, User, UserId};
 use crate::email::Links;
-use crate::{Error, Result, jobs, token};
+use crate::{Error, Result, jobs, notifications, token};
 
 const INVITATION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -352,6 +352,24 @@ pub async fn invite(
             .await?;
     let message = links.invitation(email.as_str(), &actor.full_name, &details.name, role.as_str(), &token);
     jobs::enqueue_email(&mut transaction, message).await?;
+    // Someone who has an account sees it in the app too; the email above is theirs already.
+    let invitee = sqlx::query_scalar!("SELECT id FROM users WHERE email = $1::text::citext", email.as_str())
+        .fetch_optional(&mut *transaction)
+        .await?;
+    if let Some(invitee) = invitee {
+        let new = notifications::New {
+            user: UserId(invitee),
+            workspace: None,
+            category: notifications::Category::Invitations,
+            kind: "invitation",
+            title: format!("{} invited you to {}", actor.full_name, details.name),
+            body: format!("Join the workspace as {}; the invitation is valid for 7 days.", role.as_str()),
+            link: Some(format!("/app/invitations/accept?token={token}")),
+            dedupe_key: None,
+            may_email: false,
+        };
+        notifications::notify(&mut transaction, new).await?;
+    }
     transaction.commit().await?;
     Ok(invitation)
 }
