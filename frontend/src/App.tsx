@@ -3,11 +3,13 @@ import { AcceptInvitation } from './pages/AcceptInvitation';
 import { Editor } from './pages/Editor';
 import { ForgotPassword } from './pages/ForgotPassword';
 import { Home } from './pages/Home';
+import { JobPage } from './pages/Job';
 import { Login } from './pages/Login';
 import { Members } from './pages/Members';
 import { ResetPassword } from './pages/ResetPassword';
 import { Settings } from './pages/Settings';
 import { Signup } from './pages/Signup';
+import { Unsubscribe } from './pages/Unsubscribe';
 import { VerifyEmail } from './pages/VerifyEmail';
 import { RequireSession, SessionProvider } from './session';
 
@@ -25,6 +27,8 @@ export function App() {
           <Route path="/" element={<RequireSession><Home /></RequireSession>} />
           <Route path="/portfolios/:portfolioId/edit" element={<RequireSession><Editor /></RequireSession>} />
           <Route path="/settings" element={<RequireSession><Settings /></RequireSession>} />
+          <Route path="/jobs/:jobId" element={<RequireSession><JobPage /></RequireSession>} />
+          <Route path="/unsubscribe" element={<Unsubscribe />} />
           <Route path="/workspaces/:workspaceId/members" element={<RequireSession><Members /></RequireSession>} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

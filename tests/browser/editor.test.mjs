@@ -6,10 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { baseUrl, demo, launchBrowser, signInAsDemo as signIn } from './harness.mjs';
 
-const baseUrl = process.env.VITRINE_E2E_BASE_URL;
-const demo = { email: process.env.VITRINE_E2E_DEMO_EMAIL, password: process.env.VITRINE_E2E_DEMO_PASSWORD };
 const artifacts = join(process.env.VITRINE_E2E_ARTIFACTS ?? join(tmpdir(), 'vitrine-artifacts'), 'editor');
 const run = Math.random().toString(36).slice(2, 8);
 // A 1×1 PNG, for uploads.
@@ -20,23 +18,12 @@ let browser;
 before(async () => {
   assert.ok(baseUrl && demo.email && demo.password, 'ops/test sets VITRINE_E2E_BASE_URL and the demo account');
   await mkdir(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-async function signIn(page) {
-  await page.goto(`${baseUrl}/app/login`);
-  await page.getByLabel('Email').fill(demo.email);
-  await page.getByLabel('Password').fill(demo.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
-}
 
 test('a portfolio made from a template is edited, saved, reloaded and published', async () => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });

@@ -3,6 +3,7 @@ import { Link, NavLink, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { unwrap } from '../api/errors';
 import { useSession } from '../session';
+import { Bell } from './Bell';
 
 export function Brand() {
   return (
@@ -64,6 +65,7 @@ export function AppShell({ title, children }: { title: string; children: ReactNo
           <NavLink to="/settings">Account</NavLink>
         </nav>
         <div className="account">
+          <Bell />
           <span className="account-name" title={user?.email}>
             {user?.full_name}
           </span>

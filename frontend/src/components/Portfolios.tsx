@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import type { Workspace } from '../api/client';
 import { unwrap } from '../api/errors';
@@ -140,6 +140,14 @@ function PortfolioCard({ portfolio, canEdit, trashed, onChange, onRemove, onRest
         : unwrap(api.POST('/api/v1/portfolios/{portfolio_id}/publish', path(portfolio.id))),
     );
   const duplicate = () => onChange(() => unwrap(api.POST('/api/v1/portfolios/{portfolio_id}/duplicate', path(portfolio.id))));
+  const navigate = useNavigate();
+  const exportPdf = (page_size: 'A4' | 'Letter') =>
+    onChange(async () => {
+      const job = await unwrap(
+        api.POST('/api/v1/portfolios/{portfolio_id}/exports/pdf', { ...path(portfolio.id), body: { page_size } }),
+      );
+      navigate(`/jobs/${job.id}`);
+    });
 
   return (
     <li className="portfolio-card" aria-labelledby={titleId}>
@@ -206,6 +214,12 @@ function PortfolioCard({ portfolio, canEdit, trashed, onChange, onRemove, onRest
                   </button>
                   <button type="button" onClick={() => setAccess(true)}>
                     Who can see it…
+                  </button>
+                  <button type="button" onClick={() => exportPdf('A4')}>
+                    Export PDF (A4)
+                  </button>
+                  <button type="button" onClick={() => exportPdf('Letter')}>
+                    Export PDF (US Letter)
                   </button>
                   <a href={portfolio.public_url} target="_blank" rel="noreferrer">
                     Open public page

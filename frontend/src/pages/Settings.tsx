@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/errors';
 import { Field, FormError, Notice, text, useAction, useSubmit } from '../components/Form';
 import { AppShell } from '../components/Layout';
+import { NotificationPreferences } from '../components/NotificationPreferences';
 import { useSession } from '../session';
 
 export function Settings() {
@@ -92,6 +93,8 @@ export function Settings() {
           </button>
         </form>
       </section>
+
+      <NotificationPreferences />
 
       <section className="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
