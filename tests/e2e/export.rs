@@ -99,11 +99,15 @@ impl Client {
     }
 
     async fn sample_portfolio(&self, workspace: &str) -> String {
+        self.sample_in(workspace, "modern", "Maya Okafor").await
+    }
+
+    async fn sample_in(&self, workspace: &str, design: &str, title: &str) -> String {
         let (status, portfolio) = self
             .send(
                 "POST",
                 &format!("/api/v1/workspaces/{workspace}/portfolios"),
-                Some(json!({ "title": "Maya Okafor", "template": "modern", "start_with": "sample" })),
+                Some(json!({ "title": title, "template": design, "start_with": "sample" })),
             )
             .await;
         assert_eq!(status, 201, "{portfolio}");
@@ -339,4 +343,75 @@ async fn an_export_that_keeps_failing_is_kept_failed_with_its_reason() {
             .await
             .unwrap();
     assert_eq!((status.as_str(), attempts as usize), ("Failed", MAX_ATTEMPTS));
+}
+
+#[tokio::test]
+async fn page_breaks_fall_between_items_not_inside_them() {
+    let stack = Stack::start().await;
+    let (maya, workspace) = stack.user("maya@example.com").await;
+    let portfolio = maya.sample_portfolio(&workspace).await;
+    let items: Vec<Value> = (10..40)
+        .map(|index| {
+            json!({
+                "id": format!("job-{index}"), "role": format!("Role {index}"), "organisation": "Ledgerly",
+                "start": "2020-01", "end": "2021-01",
+                "description": "<p>Ran the settlement batch and the on-call rota for the payments ledger.</p>",
+                "highlights": ["Cut latency by batching", "Wrote the runbook", format!("Ending {index}")]
+            })
+        })
+        .collect();
+    maya.add_sections(
+        &portfolio,
+        vec![json!({ "type": "experience", "id": "many", "title": "More roles", "items": items })],
+    )
+    .await;
+    let job = maya.export(&portfolio, json!({})).await;
+    assert_eq!(job["status"], "done", "{job}");
+    let (_, _, pdf) = maya.download(job["download_url"].as_str().unwrap()).await;
+    let file = std::env::temp_dir().join(format!("vitrine-export-{}.pdf", uuid::Uuid::new_v4()));
+    std::fs::write(&file, &pdf).unwrap();
+    let path = file.to_str().unwrap();
+    let pages = job["pages"].as_u64().unwrap();
+    assert!(pages >= 4, "thirty more roles run over several pages: {pages}");
+    let texts: Vec<String> = (1..=pages)
+        .map(|page| {
+            let page = page.to_string();
+            poppler("pdftotext", &["-f", &page, "-l", &page, path, "-"])
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let page_of = |text: &str| texts.iter().position(|page| page.contains(text));
+    for index in 10..40 {
+        let (start, end) = (page_of(&format!("Role {index}")), page_of(&format!("Ending {index}")));
+        assert!(start.is_some(), "Role {index} is in the PDF");
+        assert_eq!(start, end, "role {index} is not cut by a page break");
+    }
+    let _ = std::fs::remove_file(&file);
+}
+
+#[tokio::test]
+async fn every_design_prints_the_sample_on_a_few_full_pages() {
+    let stack = Stack::start().await;
+    let (maya, workspace) = stack.user("maya@example.com").await;
+    for design in ["minimal", "modern", "creative", "developer"] {
+        let portfolio = maya.sample_in(&workspace, design, design).await;
+        let job = maya.export(&portfolio, json!({ "page_size": "A4" })).await;
+        assert_eq!(job["status"], "done", "{job}");
+        let pages = job["pages"].as_u64().unwrap();
+        // A CV of two roles, three projects and two degrees: a grid that paper cannot split
+        // once pushed whole sections onto pages of their own.
+        assert!(pages <= 4, "{design}: {pages} pages");
+        let (_, _, pdf) = maya.download(job["download_url"].as_str().unwrap()).await;
+        let file = std::env::temp_dir().join(format!("vitrine-export-{}.pdf", uuid::Uuid::new_v4()));
+        std::fs::write(&file, &pdf).unwrap();
+        let first = poppler("pdftotext", &["-f", "1", "-l", "1", file.to_str().unwrap(), "-"]);
+        // Some designs set headings in capitals.
+        let first = first.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        for expected in ["maya okafor", "about", "six years at two fintechs", "experience"] {
+            assert!(first.contains(expected), "{design}: page 1 has {expected}: {first}");
+        }
+        let _ = std::fs::remove_file(&file);
+    }
 }

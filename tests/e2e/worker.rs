@@ -125,9 +125,13 @@ async fn a_job_that_keeps_failing_is_retried_then_kept_as_failed() {
     assert_eq!(job_state(&db).await, ("Failed".to_owned(), MAX_ATTEMPTS as i32));
     let metrics = reqwest::get(format!("{health}/metrics")).await.unwrap().text().await.unwrap();
     assert!(
-        metrics.contains(&format!("vitrine_worker_jobs_total{{queue=\"email\",outcome=\"failed\"}} {MAX_ATTEMPTS}")),
+        metrics.contains(&format!(
+            "vitrine_worker_jobs_total{{queue=\"email\",outcome=\"retried\"}} {}",
+            MAX_ATTEMPTS - 1
+        )),
         "{metrics}"
     );
+    assert!(metrics.contains("vitrine_worker_jobs_total{queue=\"email\",outcome=\"failed\"} 1"), "{metrics}");
     assert_eq!(smtp.refused_recipients(), MAX_ATTEMPTS);
 }
 

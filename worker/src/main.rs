@@ -12,7 +12,7 @@ use apalis::layers::WorkerBuilderExt;
 use apalis::layers::retry::HasherRng;
 use apalis::layers::retry::RetryPolicy;
 use apalis::layers::retry::backoff::{ExponentialBackoffMaker, MakeBackoff};
-use apalis::prelude::{Monitor, WorkerBuilder};
+use apalis::prelude::{Attempt, Monitor, WorkerBuilder};
 use apalis_postgres::{Config, PostgresStorage};
 use poem::listener::TcpListener;
 use poem::web::Data;
@@ -73,14 +73,24 @@ impl Counters {
         counters
     }
 
-    /// Runs `work` as one run of a job of `queue`, counting it.
-    pub async fn measure<T, E>(&self, queue: &str, work: impl Future<Output = Result<T, E>>) -> Result<T, E> {
+    /// Runs `work` as run number `attempt` of a job of `queue`, counting it: a failed run is
+    /// `retried` while attempts remain, then `failed`.
+    pub async fn measure<T, E>(
+        &self,
+        queue: &str,
+        attempt: &Attempt,
+        work: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
         let labels = QueueLabels { queue: queue.to_owned() };
         self.started.get_or_create(&labels).inc();
         let started = std::time::Instant::now();
         let result = work.await;
         self.durations.get_or_create(&labels).observe(started.elapsed().as_secs_f64());
-        let outcome = if result.is_ok() { "succeeded" } else { "failed" };
+        let outcome = match &result {
+            Ok(_) => "succeeded",
+            Err(_) if attempt.current() < MAX_ATTEMPTS => "retried",
+            Err(_) => "failed",
+        };
         self.jobs.get_or_create(&JobLabels { queue: queue.to_owned(), outcome: outcome.to_owned() }).inc();
         result
     }

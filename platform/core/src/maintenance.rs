@@ -1,5 +1,6 @@
 //! Periodic work the worker does for everyone: version snapshots and their retention, and
-//! housekeeping (the trash, expired sessions and tokens, old rate-limit windows). Each task
+//! housekeeping (the trash, expired sessions and tokens, old rate-limit windows, old
+//! notifications). Each task
 //! runs once per time slot across all worker replicas: the slot is claimed in `periodic_runs`.
 
 use std::time::Duration;
@@ -100,7 +101,11 @@ pub struct Swept {
     pub tokens: u64,
     pub sign_ins: u64,
     pub rate_windows: u64,
+    pub notifications: u64,
 }
+
+/// Notifications are kept this long.
+const NOTIFICATION_DAYS: i32 = 180;
 
 /// Empties the trash of portfolios older than 30 days and drops what has expired.
 pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> Result<Swept> {
@@ -128,7 +133,19 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> Result<Swept> {
             .execute(pool)
             .await?
             .rows_affected();
-    Ok(Swept { portfolios, sessions, tokens, sign_ins, rate_windows })
+    let notifications = sqlx::query!(
+        "DELETE FROM notifications WHERE created_at < $1::timestamptz - make_interval(days => $2)",
+        now,
+        NOTIFICATION_DAYS,
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    // Jobs are long settled by then: no run of theirs can come back to check.
+    sqlx::query!("DELETE FROM sent_emails WHERE sent_at < $1::timestamptz - interval '30 days'", now)
+        .execute(pool)
+        .await?;
+    Ok(Swept { portfolios, sessions, tokens, sign_ins, rate_windows, notifications })
 }
 
 #[cfg(test)]

@@ -106,8 +106,20 @@ async fn housekeeping_empties_the_old_trash_and_drops_what_expired() {
             .unwrap();
     }
     sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 minute'").execute(pool).await.unwrap();
+    for age in [181, 10] {
+        sqlx::query(
+            "INSERT INTO notifications (id, user_id, category, kind, title, body, created_at)
+             SELECT gen_random_uuid(), id, 'exports', 'export_ready', 'Ready', '', now() - make_interval(days => $1)
+             FROM users",
+        )
+        .bind(age)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
     let swept = maintenance::sweep(pool, Utc::now()).await.unwrap();
     assert_eq!(swept.portfolios, 1);
+    assert_eq!(swept.notifications, 1, "only the half-year-old notification goes");
     assert!(swept.sessions >= 1);
     let left: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM portfolios").fetch_all(pool).await.unwrap();
     assert_eq!(left, [recent], "only the one trashed 31 days ago is gone");

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use apalis::prelude::{BoxDynError, Data};
+use apalis::prelude::{Attempt, BoxDynError, Data};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
@@ -47,6 +47,7 @@ pub async fn send(
     mailer: Data<Mailer>,
     pool: Data<PgPool>,
     counters: Data<Counters>,
+    attempt: Attempt,
 ) -> Result<(), BoxDynError> {
     // A job can run twice (a crash after sending, before the job was marked done): the record
     // of sent emails keeps the second run from sending again. Only a crash between the send
@@ -60,7 +61,7 @@ pub async fn send(
         vitrine_core::jobs::record_email_sent(&pool, job.id).await?;
         Ok::<(), anyhow::Error>(())
     };
-    counters.measure("email", run).await.map_err(|error| {
+    counters.measure("email", &attempt, run).await.map_err(|error| {
         tracing::warn!(error = format!("{error:#}"), "sending an email failed; it will be retried");
         error.into()
     })

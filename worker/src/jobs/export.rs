@@ -25,7 +25,7 @@ pub async fn render_pdf(
     counters: Data<Counters>,
     attempt: Attempt,
 ) -> Result<(), BoxDynError> {
-    let outcome = counters.measure("export", export(job.job_id, &pool, &store, &renderers)).await;
+    let outcome = counters.measure("export", &attempt, export(job.job_id, &pool, &store, &renderers)).await;
     let Err(error) = outcome else { return Ok(()) };
     let message = format!("{error:#}");
     let final_attempt = attempt.current() >= MAX_ATTEMPTS;

@@ -1,6 +1,6 @@
 //! Emails a notification, if its person still wants emails of its category when the job runs.
 
-use apalis::prelude::{BoxDynError, Data};
+use apalis::prelude::{Attempt, BoxDynError, Data};
 use sqlx::PgPool;
 use vitrine_core::email::Links;
 use vitrine_core::jobs::EmailNotification;
@@ -15,6 +15,7 @@ pub async fn send(
     links: Data<Links>,
     pool: Data<PgPool>,
     counters: Data<Counters>,
+    attempt: Attempt,
 ) -> Result<(), BoxDynError> {
     let id = job.notification_id;
     let run = async {
@@ -30,7 +31,7 @@ pub async fn send(
         vitrine_core::jobs::record_email_sent(&pool, id).await?;
         Ok::<(), anyhow::Error>(())
     };
-    counters.measure("notification", run).await.map_err(|error| {
+    counters.measure("notification", &attempt, run).await.map_err(|error| {
         tracing::warn!(error = format!("{error:#}"), "emailing a notification failed; it will be retried");
         error.into()
     })
