@@ -67,3 +67,15 @@ test('a portfolio is exported to PDF, downloaded, announced in the bell and by e
   await page.screenshot({ path: join(artifacts, 'settings.png'), fullPage: true });
   await context.close();
 });
+
+test('the editor exports what is on screen', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await signInAsDemo(page);
+  await page.locator('.portfolio-card').first().getByRole('link', { name: 'Edit' }).click();
+  await page.frameLocator('iframe[title="Page preview"]').locator('h1.header-name').waitFor();
+  await page.getByRole('button', { name: 'Export PDF' }).click();
+  await page.getByRole('heading', { name: 'PDF export' }).waitFor();
+  await page.getByRole('link', { name: /^Download / }).waitFor({ timeout: 90_000 });
+  await context.close();
+});

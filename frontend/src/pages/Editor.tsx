@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import { unwrap } from '../api/errors';
 import type { components } from '../api/schema';
@@ -153,16 +153,28 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
     ).catch(() => undefined);
   };
 
+  const navigate = useNavigate();
+  /** The last edits reach the server first, so what is on screen is what gets published or exported. */
+  const savedFirst = async () => {
+    if (!queue.current) return true;
+    queue.current.flush();
+    return whenSaved(queue.current);
+  };
+
   const publish = async () => {
-    // What is on screen is what gets published: the last edits reach the server first.
-    if (queue.current) {
-      queue.current.flush();
-      if (!(await whenSaved(queue.current))) return;
-    }
+    if (!(await savedFirst())) return;
     const portfolio = await unwrap(
       api.POST('/api/v1/portfolios/{portfolio_id}/publish', { params: { path: { portfolio_id: portfolioId } } }),
     ).catch(() => null);
     if (portfolio) setPublished(portfolio);
+  };
+
+  const exportPdf = async () => {
+    if (!(await savedFirst())) return;
+    const job = await unwrap(
+      api.POST('/api/v1/portfolios/{portfolio_id}/exports/pdf', { params: { path: { portfolio_id: portfolioId } }, body: {} }),
+    ).catch(() => null);
+    if (job) navigate(`/jobs/${job.id}`);
   };
 
   const resolve = async (choice: ConflictChoice) => {
@@ -216,6 +228,9 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
             </button>
             <button type="button" className="button" onClick={() => setShortcuts(true)} aria-label="Keyboard shortcuts">
               ?
+            </button>
+            <button type="button" className="button" onClick={exportPdf}>
+              Export PDF
             </button>
             <button type="button" className="button button-primary" onClick={publish}>
               Publish
