@@ -74,7 +74,6 @@ async fn export(id: Uuid, pool: &PgPool, store: &MediaStore, renderers: &Rendere
     if !rendered.refused.is_empty() {
         tracing::info!(job = %id, refused = ?rendered.refused, "addresses left out of a PDF");
     }
-    run::progress(pool, id, 80).await?;
     let bytes = tokio::fs::read(&pdf).await.context("reading the PDF")?;
     let size = bytes.len() as i64;
     let key = format!("exports/{id}.pdf");

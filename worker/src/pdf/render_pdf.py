@@ -13,6 +13,8 @@ machine's files.
 argv[1]: the address-space limit in bytes (0 for none).
 """
 
+import gc
+import io
 import json
 import logging
 import mimetypes
@@ -35,6 +37,20 @@ def main():
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    from fontTools.ttLib import TTFont
+
+    # WOFF2 fonts decompressed once per process: decompressing took most of a render.
+    sfnt_fonts = {}
+
+    def sfnt(path):
+        if path not in sfnt_fonts:
+            font = TTFont(path)
+            font.flavor = None
+            out = io.BytesIO()
+            font.save(out)
+            sfnt_fonts[path] = out.getvalue()
+        return sfnt_fonts[path]
+
     class LocalFiles(URLFetcher):
         def __init__(self, roots):
             super().__init__(allowed_protocols={"data"}, allow_redirects=False)
@@ -49,6 +65,8 @@ def main():
                 parsed = urllib.parse.urlsplit(url)
                 path = os.path.realpath(urllib.parse.unquote(parsed.path))
                 if parsed.netloc in ("", "localhost") and self.allows(path) and os.path.isfile(path):
+                    if path.endswith(".woff2"):
+                        return URLFetcherResponse(url, sfnt(path), {"Content-Type": "font/ttf"})
                     with open(path, "rb") as file:
                         body = file.read()
                     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
@@ -64,7 +82,11 @@ def main():
         answers.flush()
 
     answer({"ready": weasyprint.__version__})
+    # What was imported stays: the collector need not walk it again. During a render it does
+    # not run at all; it runs once the answer is sent, while the worker stores the PDF.
+    gc.freeze()
     for line in sys.stdin:
+        gc.disable()
         try:
             request = json.loads(line)
             fetcher = LocalFiles(request["roots"])
@@ -77,6 +99,8 @@ def main():
             sys.exit(1)
         except Exception as error:
             answer({"ok": False, "error": f"{type(error).__name__}: {error}"})
+        gc.enable()
+        gc.collect()
 
 
 if __name__ == "__main__":
