@@ -117,6 +117,12 @@ ensure_weasyprint() {
   touch "$venv/.weasyprint-$WEASYPRINT_VERSION"
 }
 
+# ensure_geoip: the country database the platform ships with (ip-location-db's, from npm).
+ensure_geoip() {
+  npm_install "$REPO_ROOT/ops/geoip"
+  export VITRINE_GEOIP_DB=${VITRINE_GEOIP_DB:-$REPO_ROOT/ops/geoip/node_modules/@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb}
+}
+
 # ensure_poppler: pdftotext, pdfinfo and pdftoppm, which the tests read PDFs with.
 ensure_poppler() {
   command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null && return

@@ -20,6 +20,9 @@ pub struct PlatformConfig {
     #[command(flatten)]
     pub media: vitrine_core::media::MediaConfig,
 
+    #[command(flatten)]
+    pub stats: vitrine_core::stats::StatsConfig,
+
     /// Address the platform listens on (the router forwards to it)
     #[arg(long, env = "VITRINE_PLATFORM_ADDR", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,

@@ -25,6 +25,8 @@ use poem::{EndpointExt, Route, Server};
 use sqlx::PgPool;
 use vitrine_core::email::Links;
 use vitrine_core::sites::Sites;
+use vitrine_core::stats::geoip::GeoIp;
+use vitrine_core::stats::recorder::Recorder;
 
 use crate::client::ClientPolicy;
 use crate::config::PlatformConfig;
@@ -40,12 +42,15 @@ pub struct State {
     pub pages: public::PageCache,
     pub unlock: public::UnlockKey,
     pub media: vitrine_core::media::MediaStore,
+    /// Where page views go, unless statistics are off.
+    pub views: Option<Recorder>,
 }
 
 pub struct Application {
     port: u16,
     acceptor: poem::listener::BoxAcceptor,
     app: poem::endpoint::BoxEndpoint<'static>,
+    views: Option<Recorder>,
 }
 
 impl Application {
@@ -69,6 +74,17 @@ impl Application {
                 vitrine_core::token::generate().into_bytes()
             }
         };
+        let observability = observability::Observability::new(pool.clone());
+        let views = if config.stats.stats {
+            let geoip = GeoIp::open(config.stats.geoip_db.as_deref())?;
+            if config.stats.geoip_db.is_none() {
+                tracing::warn!("VITRINE_GEOIP_DB is not set: visitors' countries are unknown");
+            }
+            let capacity = config.stats.stats_buffer as usize;
+            Some(Recorder::start(pool.clone(), Arc::new(geoip), capacity, observability.metrics()))
+        } else {
+            None
+        };
         let state = Arc::new(State {
             pool: pool.clone(),
             links: Links::new(config.public.public_url.clone()),
@@ -78,6 +94,7 @@ impl Application {
             pages: public::PageCache::new(),
             unlock: public::UnlockKey::new(&unlock_key),
             media: vitrine_core::media::MediaStore::new(&config.media)?,
+            views: views.clone(),
         });
         public::listen_for_changes(pool.clone(), state.clone());
         let state_for_logs = state.clone();
@@ -86,7 +103,6 @@ impl Application {
             public_origin: config.public.public_url.origin().ascii_serialization(),
         });
         let api = api::service(state.clone());
-        let observability = observability::Observability::new(pool);
         let app = Route::new()
             .at("/api/openapi.json", api.spec_endpoint())
             .nest("/api/docs", api.swagger_ui())
@@ -129,18 +145,23 @@ impl Application {
             .first()
             .and_then(|address| address.as_socket_addr().map(|socket| socket.port()))
             .context("the listener has no address")?;
-        Ok(Application { port, acceptor: listener::NoDelay(acceptor).boxed(), app })
+        Ok(Application { port, acceptor: listener::NoDelay(acceptor).boxed(), app, views })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    /// Serves until `shutdown` resolves, then lets requests in flight finish and writes the
+    /// page views still queued.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(self.app, shutdown, Some(Duration::from_secs(10)))
-            .await
+            .await;
+        if let Some(views) = self.views {
+            views.close().await;
+        }
+        served
     }
 }
 
@@ -160,6 +181,7 @@ pub fn openapi_spec() -> String {
         pages: public::PageCache::new(),
         unlock: public::UnlockKey::new(b"unused"),
         media: vitrine_core::media::MediaStore::Folder("unused".into()),
+        views: None,
     });
     api::service(state).spec()
 }

@@ -39,6 +39,10 @@ impl Observability {
         metrics.register("http_request_duration_seconds", "Time to answer HTTP requests", latency.clone());
         Observability { pool, metrics, requests, latency }
     }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
 }
 
 pub async fn middleware<E: Endpoint>(

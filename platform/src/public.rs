@@ -20,6 +20,8 @@ use vitrine_core::portfolios::Access;
 use vitrine_core::portfolios::published::{self, PublishedPage};
 use vitrine_core::rate_limit::{self, Limit};
 use vitrine_core::render::{self, Page};
+use vitrine_core::stats::classify;
+use vitrine_core::stats::recorder::RawView;
 use vitrine_core::workspaces;
 
 use crate::State;
@@ -123,8 +125,8 @@ fn internal(error: vitrine_core::Error) -> poem::Error {
     poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// Drops cached addresses whenever a replica announces a change; after a lost connection
-/// everything is dropped, since notifications may have been missed.
+/// Drops cached addresses whenever a replica announces a change; when the connection comes
+/// back after a loss everything is dropped, since notifications may have been missed.
 pub fn listen_for_changes(pool: PgPool, state: Arc<State>) {
     tokio::spawn(async move {
         loop {
@@ -147,9 +149,10 @@ pub fn listen_for_changes(pool: PgPool, state: Arc<State>) {
                     // `None`: the connection dropped and was re-established; changes may have
                     // been missed.
                     Ok(Some(_) | None) => state.pages.forget_all(),
+                    // While the database is away nothing can change, and the cached pages
+                    // keep being served; they are forgotten once the channel is back.
                     Err(error) => {
                         tracing::warn!(error = %error, "lost the page-change channel; reconnecting");
-                        state.pages.forget_all();
                         break;
                     }
                 }
@@ -237,7 +240,10 @@ pub async fn middleware<E: Endpoint>(next: E, request: Request, state: Arc<State
 async fn serve(state: &State, mut request: Request, resolved: &Resolved) -> poem::Result<Response> {
     let page = &resolved.page;
     let allowed = match page.access {
-        Access::Public => return Ok(respond(&request, &resolved.rendered, true)),
+        Access::Public => {
+            record_view(state, &request, page);
+            return Ok(respond(&request, &resolved.rendered, true));
+        }
         Access::SecretLink => {
             let key = query_value(&request, "key");
             key.zip(page.secret_key.as_deref()).is_some_and(|(given, expected)| constant_time_eq(&given, expected))
@@ -249,6 +255,7 @@ async fn serve(state: &State, mut request: Request, resolved: &Resolved) -> poem
         Access::Private => false,
     };
     if allowed || is_member(state, &request, page).await? {
+        record_view(state, &request, page);
         return Ok(respond(&request, &resolved.rendered, false));
     }
     if page.access != Access::Password {
@@ -300,6 +307,32 @@ async fn serve(state: &State, mut request: Request, resolved: &Resolved) -> poem
         .header(header::SET_COOKIE, cookie.to_string())
         .header(header::CACHE_CONTROL, "no-store")
         .finish())
+}
+
+/// Hands a view that passed the access check to the statistics, without waiting. Prefetches
+/// are not views; robots and members are told apart by the recorder.
+fn record_view(state: &State, request: &Request, page: &PublishedPage) {
+    let Some(views) = &state.views else { return };
+    if *request.method() != Method::GET {
+        return;
+    }
+    let headers = request.headers();
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    if classify::is_prefetch(header("purpose"), header("sec-purpose"), header("x-moz")) {
+        return;
+    }
+    let client = request.extensions().get::<Client>();
+    let host = client.and_then(|client| client.host.clone()).unwrap_or_default();
+    views.record(RawView {
+        portfolio: page.portfolio_id.0,
+        workspace: page.workspace_id.0,
+        at: chrono::Utc::now(),
+        ip: client.and_then(|client| client.ip),
+        user_agent: header("user-agent").unwrap_or_default().to_owned(),
+        referrer: classify::referrer_domain(header("referer"), &host),
+        host,
+        session: request.cookie().get(state.cookies.session_name()).map(|cookie| cookie.value_str().to_owned()),
+    });
 }
 
 /// Signed-in members of the page's workspace see it whatever its access mode.

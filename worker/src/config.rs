@@ -59,6 +59,14 @@ pub struct WorkerConfig {
     #[arg(long, env = "VITRINE_HOUSEKEEPING_INTERVAL", default_value = "1h", value_parser = vitrine_core::config::parse_duration)]
     pub housekeeping_interval: Duration,
 
+    /// How often new page views are added to the daily statistics
+    #[arg(long, env = "VITRINE_ROLLUP_INTERVAL", default_value = "1m", value_parser = vitrine_core::config::parse_duration)]
+    pub rollup_interval: Duration,
+
+    /// How long raw page views are kept (their daily statistics stay)
+    #[arg(long, env = "VITRINE_STATS_RETENTION", default_value = "90d", value_parser = vitrine_core::config::parse_duration)]
+    pub stats_retention: Duration,
+
     /// First retry delay of a failing job in milliseconds; each further retry waits twice as long
     #[arg(long, env = "VITRINE_JOB_RETRY_BASE_MS", default_value_t = 1000,
           value_parser = clap::value_parser!(u64).range(1..=3_600_000))]

@@ -156,7 +156,12 @@ async fn main() -> anyhow::Result<()> {
         pool.clone(),
         store.clone(),
         name.clone(),
-        periodic::Schedule { snapshots: config.snapshot_interval, housekeeping: config.housekeeping_interval },
+        periodic::Schedule {
+            snapshots: config.snapshot_interval,
+            housekeeping: config.housekeeping_interval,
+            rollups: config.rollup_interval,
+            stats_retention: config.stats_retention,
+        },
     ));
     let retry = move || {
         let backoff = ExponentialBackoffMaker::new(retry_base, retry_base * 512, 0.5, HasherRng::default())

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use sqlx::postgres::PgConnection;
 use vitrine_core::maintenance;
 use vitrine_core::media::MediaStore;
+use vitrine_core::stats::rollup;
 
 /// The advisory lock key the leader holds ("vitrine" in ASCII).
 const LEADER_LOCK: i64 = 0x0076_6974_7269_6e65;
@@ -19,10 +20,13 @@ const TICK: Duration = Duration::from_secs(5);
 pub struct Schedule {
     pub snapshots: Duration,
     pub housekeeping: Duration,
+    pub rollups: Duration,
+    /// How long raw page views are kept; their daily aggregates stay.
+    pub stats_retention: Duration,
 }
 
 pub async fn run(pool: PgPool, store: MediaStore, worker: String, schedule: Schedule) {
-    let tick = TICK.min(schedule.snapshots).min(schedule.housekeeping);
+    let tick = TICK.min(schedule.snapshots).min(schedule.housekeeping).min(schedule.rollups);
     let mut leader: Option<PgConnection> = None;
     loop {
         if leader.is_none() {
@@ -55,7 +59,8 @@ async fn try_lead(pool: &PgPool) -> Option<PgConnection> {
 
 async fn run_due(pool: &PgPool, store: &MediaStore, worker: &str, schedule: Schedule) {
     let now = Utc::now();
-    let tasks: [(&str, Duration); 2] = [("snapshots", schedule.snapshots), ("housekeeping", schedule.housekeeping)];
+    let tasks: [(&str, Duration); 3] =
+        [("snapshots", schedule.snapshots), ("housekeeping", schedule.housekeeping), ("rollups", schedule.rollups)];
     for (task, every) in tasks {
         let slot = maintenance::slot(now, every);
         match maintenance::claim(pool, task, slot, worker).await {
@@ -68,7 +73,8 @@ async fn run_due(pool: &PgPool, store: &MediaStore, worker: &str, schedule: Sche
         }
         let outcome = match task {
             "snapshots" => snapshots(pool).await,
-            _ => housekeeping(pool, store).await,
+            "rollups" => rollups(pool).await,
+            _ => housekeeping(pool, store, schedule.stats_retention).await,
         };
         let outcome = outcome.unwrap_or_else(|error| {
             tracing::error!(task, error = %error, "periodic work failed");
@@ -87,8 +93,14 @@ async fn snapshots(pool: &PgPool) -> vitrine_core::Result<String> {
     Ok(format!("{taken} snapshots taken, {pruned} old versions pruned"))
 }
 
-async fn housekeeping(pool: &PgPool, store: &MediaStore) -> vitrine_core::Result<String> {
+async fn housekeeping(pool: &PgPool, store: &MediaStore, retention: Duration) -> vitrine_core::Result<String> {
     let swept = maintenance::sweep(pool, Utc::now()).await?;
     let exports = vitrine_core::exports::expire(pool, store, Utc::now()).await?;
-    Ok(format!("{swept:?}, {exports} expired exports deleted"))
+    let retention = chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::days(90));
+    let views = rollup::prune(pool, Utc::now(), retention).await?;
+    Ok(format!("{swept:?}, {exports} expired exports deleted, {views} old page views deleted"))
+}
+
+async fn rollups(pool: &PgPool) -> vitrine_core::Result<String> {
+    Ok(format!("{} page views added to the daily statistics", rollup::roll_up(pool).await?))
 }

@@ -20,6 +20,7 @@ pub mod rate_limit;
 pub mod render;
 pub mod shutdown;
 pub mod sites;
+pub mod stats;
 pub mod telemetry;
 pub mod themes;
 pub mod token;

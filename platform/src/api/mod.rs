@@ -7,6 +7,7 @@ pub mod media;
 pub mod notifications;
 pub mod oidc;
 pub mod portfolios;
+pub mod stats;
 pub mod templates;
 pub mod workspaces;
 
@@ -39,6 +40,8 @@ pub enum ApiTags {
     Exports,
     /// Your notifications and how you get them
     Notifications,
+    /// Visit statistics
+    Stats,
 }
 
 #[derive(Debug, Object)]
@@ -81,6 +84,7 @@ pub type Apis = (
     media::MediaApi,
     exports::ExportsApi,
     notifications::NotificationsApi,
+    stats::StatsApi,
 );
 
 pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
@@ -93,7 +97,8 @@ pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
         templates::TemplatesApi { state: state.clone() },
         media::MediaApi { state: state.clone() },
         exports::ExportsApi { state: state.clone() },
-        notifications::NotificationsApi { state },
+        notifications::NotificationsApi { state: state.clone() },
+        stats::StatsApi { state },
     );
     OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
         .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")

@@ -26,14 +26,23 @@ impl TestApp {
 
     /// Starts the platform with extra command-line settings (which win over the environment).
     pub async fn spawn_with(extra: &[&str]) -> TestApp {
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let db = TestDatabase::create().await;
+        let url = db.url.clone();
+        Self::spawn_on(db, &url, extra).await
+    }
+
+    /// Starts the platform on `db`, reaching it at `url` (a proxy, say).
+    pub async fn spawn_on(db: TestDatabase, url: &str, extra: &[&str]) -> TestApp {
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut arguments = vec![
             "platform".to_owned(),
-            format!("--database-url={}", db.url),
+            format!("--database-url={url}"),
             "--listen=127.0.0.1:0".to_owned(),
             "--frontend-dir=../frontend/dist".to_owned(),
         ];
+        if !extra.iter().any(|argument| argument.starts_with("--geoip-db")) {
+            arguments.push(format!("--geoip-db={}", geoip_db().display()));
+        }
         if !extra.iter().any(|argument| argument.starts_with("--media-dir")) {
             let media = std::env::temp_dir().join(format!("vitrine-media-{}", uuid::Uuid::new_v4()));
             arguments.push(format!("--media-dir={}", media.display()));
@@ -43,7 +52,16 @@ impl TestApp {
         }
         arguments.extend(extra.iter().map(|argument| argument.to_string()));
         let config = Cli::try_parse_from(arguments).expect("test configuration parses").config;
-        let application = Application::build_with_pool(config, db.pool.clone()).await.expect("the app builds");
+        let pool = if url == db.url {
+            db.pool.clone()
+        } else {
+            sqlx::postgres::PgPoolOptions::new()
+                .acquire_timeout(std::time::Duration::from_secs(2))
+                .connect(url)
+                .await
+                .expect("the database answers")
+        };
+        let application = Application::build_with_pool(config, pool).await.expect("the app builds");
         let base = format!("http://127.0.0.1:{}", application.port());
         tokio::spawn(application.run_until(std::future::pending()));
         TestApp { base, db }
@@ -198,4 +216,14 @@ pub async fn stored(db: &TestDatabase) -> [i64; 6] {
         db.count("user_tokens").await,
         db.count("apalis.jobs").await,
     ]
+}
+
+/// The country database the project ships (ops/test installs it and names it).
+pub fn geoip_db() -> std::path::PathBuf {
+    let path = std::env::var_os("VITRINE_GEOIP_DB").map(std::path::PathBuf::from).unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../ops/geoip/node_modules/@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb")
+    });
+    assert!(path.exists(), "{} is missing: ops/test installs it (ensure_geoip)", path.display());
+    path
 }

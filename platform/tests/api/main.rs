@@ -14,5 +14,6 @@ mod operations;
 mod password_reset;
 mod portfolios;
 mod public_pages;
+mod stats;
 mod surface;
 mod workspaces;

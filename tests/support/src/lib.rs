@@ -5,6 +5,7 @@
 pub mod database;
 pub mod mail;
 pub mod openid;
+pub mod proxy;
 pub mod s3;
 pub mod smtp;
 

@@ -1,0 +1,58 @@
+-- Visit statistics. A visitor is a keyed hash of (the day's salt, address, user agent, host):
+-- the salt is random per UTC day and deleted once the day is over (yesterday's is kept for
+-- late writes), after which nobody can tell that day's visitors apart or link them to
+-- another day's. The address itself is never stored.
+CREATE TABLE view_salts (
+    day  date PRIMARY KEY,
+    salt bytea NOT NULL
+);
+
+-- One row per counted view, kept for the raw retention (90 days by default). `rolled_up`
+-- marks rows the worker has added to the daily aggregates.
+CREATE TABLE page_views (
+    id           bigserial PRIMARY KEY,
+    portfolio_id uuid NOT NULL REFERENCES portfolios (id) ON DELETE CASCADE,
+    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    viewed_at    timestamptz NOT NULL,
+    country      text CHECK (country ~ '^[A-Z]{2}$'),
+    -- The referring site's domain; NULL for direct visits and links within the site.
+    referrer     text CHECK (length(referrer) <= 253),
+    device       text NOT NULL CHECK (device IN ('desktop', 'tablet', 'phone')),
+    visitor      bytea NOT NULL CHECK (length(visitor) = 16),
+    rolled_up    boolean NOT NULL DEFAULT false
+);
+CREATE INDEX page_views_pending ON page_views (id) WHERE NOT rolled_up;
+CREATE INDEX page_views_age ON page_views (viewed_at);
+
+-- Daily aggregates by UTC day: what every statistics query reads. Bots are tallied here only.
+CREATE TABLE stats_daily (
+    portfolio_id uuid NOT NULL REFERENCES portfolios (id) ON DELETE CASCADE,
+    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    day          date NOT NULL,
+    views        bigint NOT NULL DEFAULT 0,
+    uniques      bigint NOT NULL DEFAULT 0,
+    bots         bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (portfolio_id, day)
+);
+CREATE INDEX stats_daily_workspace ON stats_daily (workspace_id, day);
+
+-- Views per day by country, referrer and device ('' for unknown country and direct visits).
+CREATE TABLE stats_daily_breakdown (
+    portfolio_id uuid NOT NULL REFERENCES portfolios (id) ON DELETE CASCADE,
+    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    day          date NOT NULL,
+    dimension    text NOT NULL CHECK (dimension IN ('country', 'referrer', 'device')),
+    value        text NOT NULL,
+    views        bigint NOT NULL,
+    PRIMARY KEY (portfolio_id, day, dimension, value)
+);
+CREATE INDEX stats_daily_breakdown_workspace ON stats_daily_breakdown (workspace_id, day);
+
+-- Visitors already counted for a day, so uniques add up across roll-up rounds. Only recent
+-- days are kept: older days are complete.
+CREATE TABLE stats_visitors (
+    portfolio_id uuid NOT NULL REFERENCES portfolios (id) ON DELETE CASCADE,
+    day          date NOT NULL,
+    visitor      bytea NOT NULL,
+    PRIMARY KEY (portfolio_id, day, visitor)
+);
