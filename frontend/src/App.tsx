@@ -9,6 +9,7 @@ import { Members } from './pages/Members';
 import { ResetPassword } from './pages/ResetPassword';
 import { Settings } from './pages/Settings';
 import { Signup } from './pages/Signup';
+import { StatsPage } from './pages/Stats';
 import { Unsubscribe } from './pages/Unsubscribe';
 import { VerifyEmail } from './pages/VerifyEmail';
 import { RequireSession, SessionProvider } from './session';
@@ -27,6 +28,8 @@ export function App() {
           <Route path="/" element={<RequireSession><Home /></RequireSession>} />
           <Route path="/portfolios/:portfolioId/edit" element={<RequireSession><Editor /></RequireSession>} />
           <Route path="/settings" element={<RequireSession><Settings /></RequireSession>} />
+          <Route path="/stats" element={<RequireSession><StatsPage /></RequireSession>} />
+          <Route path="/portfolios/:portfolioId/stats" element={<RequireSession><StatsPage /></RequireSession>} />
           <Route path="/jobs/:jobId" element={<RequireSession><JobPage /></RequireSession>} />
           <Route path="/unsubscribe" element={<Unsubscribe />} />
           <Route path="/workspaces/:workspaceId/members" element={<RequireSession><Members /></RequireSession>} />

@@ -61,6 +61,7 @@ export function AppShell({ title, children }: { title: string; children: ReactNo
           <NavLink to="/" end>
             Home
           </NavLink>
+          <NavLink to="/stats">Statistics</NavLink>
           {current && <NavLink to={`/workspaces/${current.id}/members`}>Members</NavLink>}
           <NavLink to="/settings">Account</NavLink>
         </nav>

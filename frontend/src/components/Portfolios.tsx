@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import type { Workspace } from '../api/client';
 import { unwrap } from '../api/errors';
 import { relativeTime, shareUrl, statusLabel } from '../portfolios';
+import { lastDays, sparkline } from '../stats';
 import type { Portfolio } from '../portfolios';
 import { AccessDialog } from './AccessDialog';
 import { FormError, useAction } from './Form';
@@ -19,7 +20,19 @@ export function Portfolios({ workspace }: { workspace: Workspace }) {
   const [showTrash, setShowTrash] = useState(false);
   const [removed, setRemoved] = useState<Portfolio | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [views, setViews] = useState<Map<string, number[]>>(new Map());
   const canEdit = workspace.role !== 'viewer';
+
+  useEffect(() => {
+    // Two weeks of views per portfolio, for the cards' sparklines; the cards do without.
+    unwrap(
+      api.GET('/api/v1/workspaces/{workspace_id}/stats', {
+        params: { path: { workspace_id: workspace.id }, query: lastDays(14) },
+      }),
+    )
+      .then((stats) => setViews(new Map(stats.portfolios.map((entry) => [entry.portfolio_id, entry.daily_views]))))
+      .catch(() => undefined);
+  }, [workspace.id]);
 
   const load = useCallback(async () => {
     const list = (trashed: boolean) =>
@@ -102,6 +115,7 @@ export function Portfolios({ workspace }: { workspace: Workspace }) {
               onRemove={() => remove(portfolio)}
               onRestore={() => restore(portfolio)}
               onCopy={() => copyLink(portfolio)}
+              views={views.get(portfolio.id) ?? []}
             />
           ))}
         </ul>
@@ -118,9 +132,12 @@ interface CardProps {
   onRemove: () => void;
   onRestore: () => void;
   onCopy: () => void;
+  /** Views per day over the last two weeks */
+  views: number[];
 }
 
-function PortfolioCard({ portfolio, canEdit, trashed, onChange, onRemove, onRestore, onCopy }: CardProps) {
+function PortfolioCard({ portfolio, canEdit, trashed, onChange, onRemove, onRestore, onCopy, views }: CardProps) {
+  const total = views.reduce((sum, day) => sum + day, 0);
   const [renaming, setRenaming] = useState(false);
   const [access, setAccess] = useState(false);
   const titleId = `portfolio-${portfolio.id}`;
@@ -175,7 +192,12 @@ function PortfolioCard({ portfolio, canEdit, trashed, onChange, onRemove, onRest
           <span className={`badge badge-${portfolio.status}`}>{statusLabel(portfolio)}</span>
           <span>{portfolio.template}</span>
           <span>edited {relativeTime(portfolio.updated_at)}</span>
-          <span title="Visit statistics arrive with the statistics dashboard">views —</span>
+          <Link to={`/portfolios/${portfolio.id}/stats`} className="card-views" title="Views over the last two weeks">
+            <svg className="sparkline" width="56" height="16" viewBox="0 0 56 16" aria-hidden="true">
+              <polyline points={sparkline(views.length ? views : [0, 0], 56, 16)} />
+            </svg>{' '}
+            {total.toLocaleString('en')} {total === 1 ? 'view' : 'views'}
+          </Link>
         </p>
         {trashed ? (
           canEdit && (
