@@ -13,6 +13,8 @@ use vitrine_core::stats::rollup;
 
 /// The advisory lock key the leader holds ("vitrine" in ASCII).
 const LEADER_LOCK: i64 = 0x0076_6974_7269_6e65;
+/// The weekly digest's period.
+const WEEK: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How often, at most, the leader looks for due work and a follower for a lost leader.
 const TICK: Duration = Duration::from_secs(5);
 
@@ -59,8 +61,12 @@ async fn try_lead(pool: &PgPool) -> Option<PgConnection> {
 
 async fn run_due(pool: &PgPool, store: &MediaStore, worker: &str, schedule: Schedule) {
     let now = Utc::now();
-    let tasks: [(&str, Duration); 3] =
-        [("snapshots", schedule.snapshots), ("housekeeping", schedule.housekeeping), ("rollups", schedule.rollups)];
+    let tasks: [(&str, Duration); 4] = [
+        ("snapshots", schedule.snapshots),
+        ("housekeeping", schedule.housekeeping),
+        ("rollups", schedule.rollups),
+        ("digest", WEEK),
+    ];
     for (task, every) in tasks {
         let slot = maintenance::slot(now, every);
         match maintenance::claim(pool, task, slot, worker).await {
@@ -74,6 +80,7 @@ async fn run_due(pool: &PgPool, store: &MediaStore, worker: &str, schedule: Sche
         let outcome = match task {
             "snapshots" => snapshots(pool).await,
             "rollups" => rollups(pool).await,
+            "digest" => digest(pool).await,
             _ => housekeeping(pool, store, schedule.stats_retention).await,
         };
         let outcome = outcome.unwrap_or_else(|error| {
@@ -99,6 +106,12 @@ async fn housekeeping(pool: &PgPool, store: &MediaStore, retention: Duration) ->
     let retention = chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::days(90));
     let views = rollup::prune(pool, Utc::now(), retention).await?;
     Ok(format!("{swept:?}, {exports} expired exports deleted, {views} old page views deleted"))
+}
+
+async fn digest(pool: &PgPool) -> vitrine_core::Result<String> {
+    // The week's last views are in the aggregates first.
+    rollup::roll_up(pool).await?;
+    Ok(format!("{} weekly digests written", vitrine_core::stats::digest::send_weekly(pool, Utc::now()).await?))
 }
 
 async fn rollups(pool: &PgPool) -> vitrine_core::Result<String> {

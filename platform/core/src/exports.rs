@@ -324,7 +324,8 @@ pub mod run {
             dedupe_key: Some(format!("job:{id}")),
             may_email: true,
         };
-        notifications::notify(connection, new).await
+        notifications::notify(connection, new).await?;
+        Ok(())
     }
 
     /// Records why the last attempt failed; `final_attempt` marks the job failed for good and

@@ -97,8 +97,8 @@ pub struct New<'a> {
 }
 
 /// Records a notification in the caller's transaction; the worker emails it when the person
-/// wants emails of its category.
-pub async fn notify(connection: &mut PgConnection, new: New<'_>) -> Result<()> {
+/// wants emails of its category. `false` when one with the same key was there already.
+pub async fn notify(connection: &mut PgConnection, new: New<'_>) -> Result<bool> {
     let id = Uuid::new_v4();
     let inserted = sqlx::query_scalar!(
         "INSERT INTO notifications (id, user_id, workspace_id, category, kind, title, body, link, dedupe_key)
@@ -117,13 +117,13 @@ pub async fn notify(connection: &mut PgConnection, new: New<'_>) -> Result<()> {
     )
     .fetch_optional(&mut *connection)
     .await?;
-    if inserted.is_none() || !new.may_email {
-        return Ok(());
+    if inserted.is_none() {
+        return Ok(false);
     }
-    if preference(&mut *connection, new.user, new.category).await?.email {
+    if new.may_email && preference(&mut *connection, new.user, new.category).await?.email {
         jobs::enqueue(connection, NOTIFICATION_QUEUE, &jobs::EmailNotification { notification_id: id }).await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 async fn preference(connection: &mut PgConnection, user: UserId, category: Category) -> Result<Preference> {
@@ -196,7 +196,8 @@ pub async fn portfolio_activity(
             may_email: true,
         },
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone)]

@@ -336,3 +336,45 @@ async fn pages_are_served_while_the_database_is_away_and_their_views_arrive_afte
     proxy.restore();
     assert_eq!(stats(&ann, &portfolio).await["totals"]["views"], 0, "not rolled up yet, but readable again");
 }
+
+#[tokio::test]
+async fn the_weekly_digest_sums_up_the_week_once() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let (portfolio, _) = published(&app, &ann).await;
+    let workspace: Uuid = app.personal_workspace(&ann).await["id"].as_str().unwrap().parse().unwrap();
+    let today = Utc::now().date_naive();
+    // 12 views a day last week, 10 a day the week before.
+    for (days_ago, views) in (1..=7).map(|day| (day, 12)).chain((8..=14).map(|day| (day, 10))) {
+        sqlx::query(
+            "INSERT INTO stats_daily (portfolio_id, workspace_id, day, views, uniques) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(portfolio.parse::<Uuid>().unwrap())
+        .bind(workspace)
+        .bind(today - Days::days(days_ago))
+        .bind(views)
+        .bind(views / 2)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let (bob, _) = app.signed_in("bob@example.com", "Bob").await;
+    assert_eq!(
+        vitrine_core::stats::digest::send_weekly(&app.db.pool, Utc::now()).await.unwrap(),
+        1,
+        "Bob had no views"
+    );
+    assert_eq!(vitrine_core::stats::digest::send_weekly(&app.db.pool, Utc::now()).await.unwrap(), 0, "once a week");
+    let told = ann.get("/api/v1/notifications").await.body;
+    let digest = told["items"].as_array().unwrap().iter().find(|item| item["kind"] == "weekly_digest").unwrap().clone();
+    assert_eq!(digest["title"], "Your week on Vitrine: 84 views");
+    let body = digest["body"].as_str().unwrap();
+    assert!(body.starts_with("84 views by 42 visitors from "), "{body}");
+    assert!(body.contains("(+20% on the week before)") && body.contains("“Ann's CV”: 84 views"), "{body}");
+    assert_eq!(bob.get("/api/v1/notifications/unread-count").await.body["unread"], 0);
+    let emails: i64 = sqlx::query_scalar("SELECT count(*) FROM apalis.jobs WHERE job_type = 'vitrine.notification'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(emails, 1, "the digest is emailed by default");
+}

@@ -2,9 +2,10 @@
 //! (`recorder`), with a daily-salted visitor hash instead of an address, a country from a
 //! local database (`geoip`) and a device class and referring domain from the headers
 //! (`classify`); the worker adds them to daily aggregates (`rollup`), which are all the
-//! statistics pages read (`report`).
+//! statistics pages read (`report`) and the weekly digest sums up (`digest`).
 
 pub mod classify;
+pub mod digest;
 pub mod geoip;
 pub mod recorder;
 pub mod report;

@@ -185,7 +185,8 @@ async fn tell_milestone(connection: &mut PgConnection, portfolio: Uuid, mileston
         dedupe_key: Some(format!("milestone:{portfolio}:{milestone}")),
         may_email: true,
     };
-    notifications::notify(connection, new).await
+    notifications::notify(connection, new).await?;
+    Ok(())
 }
 
 /// 1000000 → "1 000 000".
