@@ -7,8 +7,8 @@ CREATE TABLE view_salts (
     salt bytea NOT NULL
 );
 
--- One row per counted view, kept for the raw retention (90 days by default). `rolled_up`
--- marks rows the worker has added to the daily aggregates.
+-- One row per counted view, kept for the raw retention (90 days by default). The worker adds
+-- rows to the daily aggregates in id order, up to a watermark (`stats_rollup`).
 CREATE TABLE page_views (
     id           bigserial PRIMARY KEY,
     portfolio_id uuid NOT NULL REFERENCES portfolios (id) ON DELETE CASCADE,
@@ -19,10 +19,18 @@ CREATE TABLE page_views (
     referrer     text CHECK (length(referrer) <= 253),
     device       text NOT NULL CHECK (device IN ('desktop', 'tablet', 'phone')),
     visitor      bytea NOT NULL CHECK (length(visitor) = 16),
-    rolled_up    boolean NOT NULL DEFAULT false
+    -- When the writing transaction began: rows settle (commit or vanish) soon after.
+    inserted_at  timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX page_views_pending ON page_views (id) WHERE NOT rolled_up;
-CREATE INDEX page_views_age ON page_views (viewed_at);
+-- Rows arrive roughly in time order: a block range index costs inserts next to nothing.
+CREATE INDEX page_views_age ON page_views USING brin (viewed_at);
+
+-- The last view id added to the aggregates.
+CREATE TABLE stats_rollup (
+    only_row     boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    last_view_id bigint NOT NULL
+);
+INSERT INTO stats_rollup (last_view_id) VALUES (0);
 
 -- Daily aggregates by UTC day: what every statistics query reads. Bots are tallied here only.
 CREATE TABLE stats_daily (

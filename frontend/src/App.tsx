@@ -1,3 +1,4 @@
+import { Suspense, lazy } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AcceptInvitation } from './pages/AcceptInvitation';
 import { Editor } from './pages/Editor';
@@ -9,10 +10,20 @@ import { Members } from './pages/Members';
 import { ResetPassword } from './pages/ResetPassword';
 import { Settings } from './pages/Settings';
 import { Signup } from './pages/Signup';
-import { StatsPage } from './pages/Stats';
 import { Unsubscribe } from './pages/Unsubscribe';
 import { VerifyEmail } from './pages/VerifyEmail';
 import { RequireSession, SessionProvider } from './session';
+
+// The statistics pages bring the chart library: loaded when first opened, not with the app.
+const StatsPage = lazy(() => import('./pages/Stats').then((module) => ({ default: module.StatsPage })));
+
+function Statistics() {
+  return (
+    <Suspense fallback={<p role="status">Loading…</p>}>
+      <StatsPage />
+    </Suspense>
+  );
+}
 
 export function App() {
   return (
@@ -28,8 +39,8 @@ export function App() {
           <Route path="/" element={<RequireSession><Home /></RequireSession>} />
           <Route path="/portfolios/:portfolioId/edit" element={<RequireSession><Editor /></RequireSession>} />
           <Route path="/settings" element={<RequireSession><Settings /></RequireSession>} />
-          <Route path="/stats" element={<RequireSession><StatsPage /></RequireSession>} />
-          <Route path="/portfolios/:portfolioId/stats" element={<RequireSession><StatsPage /></RequireSession>} />
+          <Route path="/stats" element={<RequireSession><Statistics /></RequireSession>} />
+          <Route path="/portfolios/:portfolioId/stats" element={<RequireSession><Statistics /></RequireSession>} />
           <Route path="/jobs/:jobId" element={<RequireSession><JobPage /></RequireSession>} />
           <Route path="/unsubscribe" element={<Unsubscribe />} />
           <Route path="/workspaces/:workspaceId/members" element={<RequireSession><Members /></RequireSession>} />

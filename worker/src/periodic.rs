@@ -110,10 +110,10 @@ async fn housekeeping(pool: &PgPool, store: &MediaStore, retention: Duration) ->
 
 async fn digest(pool: &PgPool) -> vitrine_core::Result<String> {
     // The week's last views are in the aggregates first.
-    rollup::roll_up(pool).await?;
+    rollup::roll_up(pool, rollup::SETTLE).await?;
     Ok(format!("{} weekly digests written", vitrine_core::stats::digest::send_weekly(pool, Utc::now()).await?))
 }
 
 async fn rollups(pool: &PgPool) -> vitrine_core::Result<String> {
-    Ok(format!("{} page views added to the daily statistics", rollup::roll_up(pool).await?))
+    Ok(format!("{} page views added to the daily statistics", rollup::roll_up(pool, rollup::SETTLE).await?))
 }

@@ -84,8 +84,8 @@ async fn people_are_counted_once_a_day_and_robots_prefetches_and_members_not_at_
     .await;
     eventually(Duration::from_secs(10), "three counted views", || async { (recorded(&app).await == 3).then_some(()) })
         .await;
-    assert_eq!(rollup::roll_up(&app.db.pool).await.unwrap(), 3);
-    assert_eq!(rollup::roll_up(&app.db.pool).await.unwrap(), 0, "each view is added once");
+    assert_eq!(rollup::roll_up(&app.db.pool, Duration::ZERO).await.unwrap(), 3);
+    assert_eq!(rollup::roll_up(&app.db.pool, Duration::ZERO).await.unwrap(), 0, "each view is added once");
 
     let report = stats(&ann, &portfolio).await;
     assert_eq!(report["totals"], json!({ "views": 3, "uniques": 2, "bots": 1 }));
@@ -151,7 +151,7 @@ async fn a_visitor_on_two_days_is_two_visitors() {
     }
     recorder.close().await;
     assert_eq!(recorded(&app).await, 4, "closing writes what was queued");
-    rollup::roll_up(&app.db.pool).await.unwrap();
+    rollup::roll_up(&app.db.pool, Duration::ZERO).await.unwrap();
     let report = stats(&ann, &portfolio).await;
     let days = report["days"].as_array().unwrap();
     let last_two: Vec<(i64, i64)> = days[days.len() - 2..]
@@ -222,7 +222,7 @@ async fn roll_ups_equal_a_direct_count_over_a_random_month() {
         .execute(pool)
         .await
         .unwrap();
-        rollup::roll_up(pool).await.unwrap();
+        rollup::roll_up(pool, Duration::ZERO).await.unwrap();
     }
     let differences: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM (

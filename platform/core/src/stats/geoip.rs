@@ -52,3 +52,45 @@ fn is_public(ip: IpAddr) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn country(geoip: &GeoIp, ip: &str) -> Option<String> {
+        geoip.country(ip.parse().unwrap())
+    }
+
+    #[test]
+    fn maxmind_layout_files_read_like_the_shipped_one() {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/stats/fixtures/maxmind-layout.mmdb");
+        let geoip = GeoIp::open(Some(&fixture)).unwrap();
+        assert_eq!(country(&geoip, "198.51.100.7").as_deref(), Some("NZ"));
+        assert_eq!(country(&geoip, "2001:db8::1").as_deref(), Some("JP"));
+        assert_eq!(country(&geoip, "8.8.8.8"), None, "not in this file");
+    }
+
+    #[test]
+    fn the_shipped_database_knows_well_known_addresses() {
+        let shipped = std::env::var_os("VITRINE_GEOIP_DB").map(PathBuf::from).unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(
+                "../../ops/geoip/node_modules/@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb",
+            )
+        });
+        let geoip = GeoIp::open(Some(&shipped)).expect("ops/test installs the shipped database");
+        assert_eq!(country(&geoip, "8.8.8.8").as_deref(), Some("US"));
+        assert_eq!(country(&geoip, "81.2.69.142").as_deref(), Some("GB"));
+        assert_eq!(country(&geoip, "2001:4860:4860::8888").as_deref(), Some("US"));
+        for private in ["10.1.2.3", "127.0.0.1", "192.168.1.1", "169.254.0.1", "::1", "fe80::1", "fd12::1"] {
+            assert_eq!(country(&geoip, private), None, "{private}");
+        }
+    }
+
+    #[test]
+    fn without_a_database_every_country_is_unknown() {
+        assert_eq!(country(&GeoIp::open(None).unwrap(), "8.8.8.8"), None);
+        assert!(GeoIp::open(Some(Path::new("missing/country.mmdb"))).is_err());
+    }
+}

@@ -165,8 +165,8 @@ impl Writer {
     }
 
     async fn write(&mut self, batch: &[RawView]) -> crate::Result<()> {
-        let mut transaction = self.pool.begin().await?;
-        let members = members(&mut transaction, batch).await?;
+        let mut connection = self.pool.acquire().await?;
+        let members = members(&mut connection, batch).await?;
         let mut robots: HashMap<(Uuid, Uuid, NaiveDate), i64> = HashMap::new();
         let mut rows = Rows::default();
         let mut member_views = 0;
@@ -180,26 +180,38 @@ impl Writer {
                 *robots.entry((view.portfolio, view.workspace, day)).or_default() += 1;
                 continue;
             }
-            let salt = self.salt(&mut transaction, day).await?;
+            let salt = self.salt(&mut connection, day).await?;
             rows.push(view, visitor(&salt, view), view.ip.and_then(|ip| self.geoip.country(ip)));
         }
+        // Two statements, each cut off after five seconds: the roll-up relies on rows settling
+        // within `rollup::SETTLE` of their transaction's start.
+        let mut transaction = sqlx::Connection::begin(&mut *connection).await?;
+        sqlx::query!("SET LOCAL statement_timeout = '5s'").execute(&mut *transaction).await?;
         rows.insert(&mut transaction).await?;
+        let (mut portfolios, mut workspaces, mut days, mut counts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for ((portfolio, workspace, day), count) in &robots {
+            portfolios.push(*portfolio);
+            workspaces.push(*workspace);
+            days.push(*day);
+            counts.push(*count);
+        }
+        if !robots.is_empty() {
             sqlx::query!(
                 "INSERT INTO stats_daily (portfolio_id, workspace_id, day, bots)
-                 SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM portfolios WHERE id = $1)
-                 ON CONFLICT (portfolio_id, day) DO UPDATE SET bots = stats_daily.bots + $4",
-                portfolio,
-                workspace,
-                day,
-                count,
+                 SELECT r.* FROM UNNEST($1::uuid[], $2::uuid[], $3::date[], $4::bigint[]) AS r (portfolio_id, workspace_id, day, bots)
+                 WHERE EXISTS (SELECT 1 FROM portfolios p WHERE p.id = r.portfolio_id)
+                 ON CONFLICT (portfolio_id, day) DO UPDATE SET bots = stats_daily.bots + excluded.bots",
+                &portfolios,
+                &workspaces,
+                &days,
+                &counts,
             )
             .execute(&mut *transaction)
             .await?;
         }
         transaction.commit().await?;
         self.counters.recorded.inc_by(rows.portfolio.len() as u64);
-        self.counters.robots.inc_by(robots.values().sum::<i64>() as u64);
+        self.counters.robots.inc_by(counts.iter().sum::<i64>() as u64);
         self.counters.members.inc_by(member_views);
         Ok(())
     }

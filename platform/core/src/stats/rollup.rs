@@ -1,9 +1,10 @@
-//! The worker's side: adding new views to the daily aggregates (only rows not yet added, never
-//! a re-scan), telling owners of view milestones, and deleting what has aged out.
+//! The worker's side: adding new views to the daily aggregates (only rows past the watermark,
+//! never a re-scan), telling owners of view milestones, and deleting what has aged out.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sqlx::postgres::types::PgInterval;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -18,29 +19,51 @@ const VISITOR_DAYS: i64 = 7;
 
 type Key = (Uuid, NaiveDate);
 
-/// Adds every view not yet rolled up to the aggregates. Returns how many.
-pub async fn roll_up(pool: &PgPool) -> crate::Result<u64> {
+/// How long after its transaction began a view row is surely committed or gone: the
+/// recorder's transactions are two statements, each cut off after five seconds.
+pub const SETTLE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Adds the views written since the last round to the aggregates, up to those written
+/// `settle` ago: a view id is only passed once every lower id has settled, since ids are
+/// handed out before commit. Returns how many views were added.
+pub async fn roll_up(pool: &PgPool, settle: std::time::Duration) -> crate::Result<u64> {
+    let settle = Duration::from_std(settle).unwrap_or(Duration::seconds(30));
     let mut total = 0;
     loop {
         let mut transaction = pool.begin().await?;
-        let added = round(&mut transaction).await?;
+        let added = round(&mut transaction, settle).await?;
         transaction.commit().await?;
         total += added;
-        if added < ROUND as u64 {
+        if added == 0 {
             return Ok(total);
         }
     }
 }
 
-async fn round(connection: &mut PgConnection) -> crate::Result<u64> {
-    let rows = sqlx::query!(
-        r#"SELECT id, portfolio_id, workspace_id, (viewed_at AT TIME ZONE 'UTC')::date AS "day!", country, referrer,
-                  device, visitor
-           FROM page_views WHERE NOT rolled_up ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED"#,
+async fn round(connection: &mut PgConnection, settle: Duration) -> crate::Result<u64> {
+    let last =
+        sqlx::query_scalar!("SELECT last_view_id FROM stats_rollup FOR UPDATE").fetch_one(&mut *connection).await?;
+    let upto = sqlx::query_scalar!(
+        r#"SELECT max(id) AS "upto" FROM (
+               SELECT id FROM page_views WHERE id > $1 AND inserted_at <= now() - $2::interval ORDER BY id LIMIT $3
+           ) settled"#,
+        last,
+        PgInterval::try_from(settle).map_err(|error| anyhow::anyhow!("the settle time: {error}"))?,
         ROUND,
+    )
+    .fetch_one(&mut *connection)
+    .await?;
+    let Some(upto) = upto else { return Ok(0) };
+    let rows = sqlx::query!(
+        r#"SELECT portfolio_id, workspace_id, (viewed_at AT TIME ZONE 'UTC')::date AS "day!", country, referrer,
+                  device, visitor
+           FROM page_views WHERE id > $1 AND id <= $2"#,
+        last,
+        upto,
     )
     .fetch_all(&mut *connection)
     .await?;
+    sqlx::query!("UPDATE stats_rollup SET last_view_id = $1", upto).execute(&mut *connection).await?;
     if rows.is_empty() {
         return Ok(0);
     }
@@ -122,8 +145,6 @@ async fn round(connection: &mut PgConnection) -> crate::Result<u64> {
     )
     .execute(&mut *connection)
     .await?;
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    sqlx::query!("UPDATE page_views SET rolled_up = true WHERE id = ANY($1)", &ids).execute(&mut *connection).await?;
     let after = totals(connection, before.keys().copied().collect()).await?;
     for (portfolio, was) in before {
         let now = after.get(&portfolio).copied().unwrap_or(was);
@@ -205,10 +226,13 @@ pub fn group_thousands(number: i64) -> String {
 /// Deletes raw views older than `retention` (their aggregates stay), visitors of days that are
 /// complete, and salts of days gone by. Returns how many views were deleted.
 pub async fn prune(pool: &PgPool, now: DateTime<Utc>, retention: Duration) -> crate::Result<u64> {
-    let deleted = sqlx::query!("DELETE FROM page_views WHERE viewed_at < $1 AND rolled_up", now - retention)
-        .execute(pool)
-        .await?
-        .rows_affected();
+    let deleted = sqlx::query!(
+        "DELETE FROM page_views WHERE viewed_at < $1 AND id <= (SELECT last_view_id FROM stats_rollup)",
+        now - retention
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     let today = now.date_naive();
     sqlx::query!("DELETE FROM stats_visitors WHERE day < $1", today - Duration::days(VISITOR_DAYS))
         .execute(pool)
