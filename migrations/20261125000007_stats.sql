@@ -7,10 +7,11 @@ CREATE TABLE view_salts (
     salt bytea NOT NULL
 );
 
--- One row per counted view, kept for the raw retention (90 days by default). The worker adds
--- rows to the daily aggregates in id order, up to a watermark (`stats_rollup`).
+-- Counted views, kept for the raw retention (90 days by default): one row per visitor, page,
+-- second and origin, with how many views that was (a reload storm is one row). The worker
+-- adds rows to the daily aggregates in id order, up to a watermark (`stats_rollup`).
 CREATE TABLE page_views (
-    id           bigserial PRIMARY KEY,
+    id           bigint GENERATED ALWAYS AS IDENTITY,
     portfolio_id uuid NOT NULL REFERENCES portfolios (id) ON DELETE CASCADE,
     workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     viewed_at    timestamptz NOT NULL,
@@ -19,10 +20,13 @@ CREATE TABLE page_views (
     referrer     text CHECK (length(referrer) <= 253),
     device       text NOT NULL CHECK (device IN ('desktop', 'tablet', 'phone')),
     visitor      bytea NOT NULL CHECK (length(visitor) = 16),
+    views        integer NOT NULL DEFAULT 1 CHECK (views > 0),
     -- When the writing transaction began: rows settle (commit or vanish) soon after.
     inserted_at  timestamptz NOT NULL DEFAULT now()
 );
--- Rows arrive roughly in time order: a block range index costs inserts next to nothing.
+-- Rows arrive in id and roughly in time order: block range indexes find ranges of either and
+-- cost an insert next to nothing.
+CREATE INDEX page_views_id ON page_views USING brin (id);
 CREATE INDEX page_views_age ON page_views USING brin (viewed_at);
 
 -- The last view id added to the aggregates.

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use hmac::{Hmac, Mac};
 use prometheus_client::metrics::counter::Counter;
 use rand::RngCore;
@@ -187,6 +187,7 @@ impl Writer {
         // within `rollup::SETTLE` of their transaction's start.
         let mut transaction = sqlx::Connection::begin(&mut *connection).await?;
         sqlx::query!("SET LOCAL statement_timeout = '5s'").execute(&mut *transaction).await?;
+        let recorded = rows.views();
         rows.insert(&mut transaction).await?;
         let (mut portfolios, mut workspaces, mut days, mut counts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for ((portfolio, workspace, day), count) in &robots {
@@ -210,7 +211,7 @@ impl Writer {
             .await?;
         }
         transaction.commit().await?;
-        self.counters.recorded.inc_by(rows.portfolio.len() as u64);
+        self.counters.recorded.inc_by(recorded);
         self.counters.robots.inc_by(counts.iter().sum::<i64>() as u64);
         self.counters.members.inc_by(member_views);
         Ok(())
@@ -268,46 +269,58 @@ fn visitor(salt: &[u8], view: &RawView) -> Vec<u8> {
     mac.finalize().into_bytes()[..16].to_vec()
 }
 
-/// Columns of the views to insert, for one `UNNEST` statement.
+/// The batch's views, with identical ones (same page, second, visitor and origin) counted in
+/// one row, in the columns of one `UNNEST` statement.
 #[derive(Default)]
 struct Rows {
-    portfolio: Vec<Uuid>,
-    workspace: Vec<Uuid>,
-    at: Vec<DateTime<Utc>>,
-    country: Vec<Option<String>>,
-    referrer: Vec<Option<String>>,
-    device: Vec<String>,
-    visitor: Vec<Vec<u8>>,
+    counts: HashMap<RowKey, i32>,
 }
+
+type RowKey = (Uuid, Uuid, DateTime<Utc>, Option<String>, Option<String>, &'static str, Vec<u8>);
 
 impl Rows {
     fn push(&mut self, view: &RawView, visitor: Vec<u8>, country: Option<String>) {
-        self.portfolio.push(view.portfolio);
-        self.workspace.push(view.workspace);
-        self.at.push(view.at);
-        self.country.push(country);
-        self.referrer.push(view.referrer.clone());
-        self.device.push(classify::device(&view.user_agent).as_str().to_owned());
-        self.visitor.push(visitor);
+        let second = view.at.trunc_subsecs(0);
+        let device = classify::device(&view.user_agent).as_str();
+        let key = (view.portfolio, view.workspace, second, country, view.referrer.clone(), device, visitor);
+        *self.counts.entry(key).or_default() += 1;
     }
 
-    async fn insert(&self, connection: &mut PgConnection) -> crate::Result<()> {
-        if self.portfolio.is_empty() {
+    fn views(&self) -> u64 {
+        self.counts.values().map(|count| *count as u64).sum()
+    }
+
+    async fn insert(self, connection: &mut PgConnection) -> crate::Result<()> {
+        if self.counts.is_empty() {
             return Ok(());
         }
+        let mut columns =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for ((portfolio, workspace, at, country, referrer, device, visitor), views) in self.counts {
+            columns.0.push(portfolio);
+            columns.1.push(workspace);
+            columns.2.push(at);
+            columns.3.push(country);
+            columns.4.push(referrer);
+            columns.5.push(device.to_owned());
+            columns.6.push(visitor);
+            columns.7.push(views);
+        }
         sqlx::query!(
-            "INSERT INTO page_views (portfolio_id, workspace_id, viewed_at, country, referrer, device, visitor)
+            "INSERT INTO page_views (portfolio_id, workspace_id, viewed_at, country, referrer, device, visitor, views)
              SELECT v.* FROM UNNEST($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
-                                    $7::bytea[]) AS v (portfolio_id, workspace_id, viewed_at, country, referrer, device, visitor)
+                                    $7::bytea[], $8::int[])
+                 AS v (portfolio_id, workspace_id, viewed_at, country, referrer, device, visitor, views)
              -- A page deleted since it was viewed has no statistics to add to.
              WHERE EXISTS (SELECT 1 FROM portfolios p WHERE p.id = v.portfolio_id)",
-            &self.portfolio,
-            &self.workspace,
-            &self.at,
-            &self.country as &[Option<String>],
-            &self.referrer as &[Option<String>],
-            &self.device,
-            &self.visitor,
+            &columns.0,
+            &columns.1,
+            &columns.2,
+            &columns.3 as &[Option<String>],
+            &columns.4 as &[Option<String>],
+            &columns.5,
+            &columns.6,
+            &columns.7,
         )
         .execute(connection)
         .await?;

@@ -56,7 +56,7 @@ async fn round(connection: &mut PgConnection, settle: Duration) -> crate::Result
     let Some(upto) = upto else { return Ok(0) };
     let rows = sqlx::query!(
         r#"SELECT portfolio_id, workspace_id, (viewed_at AT TIME ZONE 'UTC')::date AS "day!", country, referrer,
-                  device, visitor
+                  device, visitor, views
            FROM page_views WHERE id > $1 AND id <= $2"#,
         last,
         upto,
@@ -71,14 +71,15 @@ async fn round(connection: &mut PgConnection, settle: Duration) -> crate::Result
     let mut breakdown: HashMap<(Uuid, NaiveDate, &'static str, String), (Uuid, i64)> = HashMap::new();
     let mut visitors = (Vec::new(), Vec::new(), Vec::new());
     for row in &rows {
-        daily.entry((row.portfolio_id, row.day)).or_insert((row.workspace_id, 0)).1 += 1;
+        let views = i64::from(row.views);
+        daily.entry((row.portfolio_id, row.day)).or_insert((row.workspace_id, 0)).1 += views;
         let values = [
             ("country", row.country.clone().unwrap_or_default()),
             ("referrer", row.referrer.clone().unwrap_or_default()),
             ("device", row.device.clone()),
         ];
         for (dimension, value) in values {
-            breakdown.entry((row.portfolio_id, row.day, dimension, value)).or_insert((row.workspace_id, 0)).1 += 1;
+            breakdown.entry((row.portfolio_id, row.day, dimension, value)).or_insert((row.workspace_id, 0)).1 += views;
         }
         visitors.0.push(row.portfolio_id);
         visitors.1.push(row.day);
@@ -152,7 +153,7 @@ async fn round(connection: &mut PgConnection, settle: Duration) -> crate::Result
             tell_milestone(connection, portfolio, milestone).await?;
         }
     }
-    Ok(rows.len() as u64)
+    Ok(daily.values().map(|(_, views)| *views as u64).sum())
 }
 
 async fn totals(connection: &mut PgConnection, portfolios: Vec<Uuid>) -> crate::Result<HashMap<Uuid, i64>> {
