@@ -170,6 +170,7 @@ impl Writer {
         let mut robots: HashMap<(Uuid, Uuid, NaiveDate), i64> = HashMap::new();
         let mut rows = Rows::default();
         let mut member_views = 0;
+        let mut seen: HashMap<(Option<IpAddr>, &str, &str, NaiveDate), (Vec<u8>, Option<String>)> = HashMap::new();
         for view in batch {
             if view.session.as_ref().is_some_and(|session| members.contains(&(session.clone(), view.workspace))) {
                 member_views += 1;
@@ -180,8 +181,18 @@ impl Writer {
                 *robots.entry((view.portfolio, view.workspace, day)).or_default() += 1;
                 continue;
             }
-            let salt = self.salt(&mut connection, day).await?;
-            rows.push(view, visitor(&salt, view), view.ip.and_then(|ip| self.geoip.country(ip)));
+            // A visitor's views of one batch share their id and country: hash and look up once.
+            let known = (view.ip, view.user_agent.as_str(), view.host.as_str(), day);
+            let (id, country) = match seen.get(&known) {
+                Some(found) => found.clone(),
+                None => {
+                    let salt = self.salt(&mut connection, day).await?;
+                    let found = (visitor(&salt, view), view.ip.and_then(|ip| self.geoip.country(ip)));
+                    seen.insert(known, found.clone());
+                    found
+                }
+            };
+            rows.push(view, id, country);
         }
         // Two statements, each cut off after five seconds: the roll-up relies on rows settling
         // within `rollup::SETTLE` of their transaction's start.
