@@ -170,7 +170,7 @@ impl Writer {
         let mut robots: HashMap<(Uuid, Uuid, NaiveDate), i64> = HashMap::new();
         let mut rows = Rows::default();
         let mut member_views = 0;
-        let mut seen: HashMap<(Option<IpAddr>, &str, &str, NaiveDate), (Vec<u8>, Option<String>)> = HashMap::new();
+        let mut seen: HashMap<VisitorKey<'_>, (Vec<u8>, Option<String>)> = HashMap::new();
         for view in batch {
             if view.session.as_ref().is_some_and(|session| members.contains(&(session.clone(), view.workspace))) {
                 member_views += 1;
@@ -286,6 +286,9 @@ fn visitor(salt: &[u8], view: &RawView) -> Vec<u8> {
 struct Rows {
     counts: HashMap<RowKey, i32>,
 }
+
+/// Who a view is from, as far as the visitor id and the country go.
+type VisitorKey<'a> = (Option<IpAddr>, &'a str, &'a str, NaiveDate);
 
 type RowKey = (Uuid, Uuid, DateTime<Utc>, Option<String>, Option<String>, &'static str, Vec<u8>);
 
