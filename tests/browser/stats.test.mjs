@@ -78,6 +78,7 @@ test('the statistics of a portfolio with traffic read at a glance', async () => 
   await page.screenshot({ path: join(artifacts, 'portfolio-phone.png'), fullPage: true });
   await page.getByRole('link', { name: 'Statistics' }).click();
   await page.getByRole('heading', { name: /Statistics of Demo Owner/ }).waitFor();
+  await page.getByRole('link', { name: 'Portfolio — Modern' }).waitFor();
   await page.screenshot({ path: join(artifacts, 'workspace-phone.png'), fullPage: true });
   await context.close();
 });

@@ -336,13 +336,17 @@ async fn an_export_that_keeps_failing_is_kept_failed_with_its_reason() {
     })
     .await;
     assert!(job["error"].as_str().unwrap().contains("input does not read"), "{job}");
-    let (status, attempts): (String, i32) =
-        sqlx::query_as("SELECT status, attempts FROM apalis.jobs WHERE job_type = $1")
-            .bind(EXPORT_QUEUE)
-            .fetch_one(&stack.db.pool)
-            .await
-            .unwrap();
-    assert_eq!((status.as_str(), attempts as usize), ("Failed", MAX_ATTEMPTS));
+    // The queue records the last run just after the handler has marked the job failed.
+    eventually(Duration::from_secs(10), "the queue to keep the job as failed", || async {
+        let (status, attempts): (String, i32) =
+            sqlx::query_as("SELECT status, attempts FROM apalis.jobs WHERE job_type = $1")
+                .bind(EXPORT_QUEUE)
+                .fetch_one(&stack.db.pool)
+                .await
+                .unwrap();
+        (status == "Failed" && attempts as usize == MAX_ATTEMPTS).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ import { AppShell } from '../components/Layout';
 import { ViewsChart } from '../components/ViewsChart';
 import type { Portfolio } from '../portfolios';
 import { useSession } from '../session';
-import { PRESETS, change, countryName, flag, lastDays, shares } from '../stats';
+import { PRESETS, change, countryName, flag, lastDays, shares, sparkline } from '../stats';
 import type { Stats } from '../stats';
 
 type Range = { from: string; to: string };
@@ -81,7 +81,7 @@ export function StatsPage() {
             <RankedList title="Referrers" empty="No visits yet." entries={stats.referrers} render={(domain) => domain || 'Direct or unknown'} />
             <RankedList title="Devices" empty="No visits yet." entries={stats.devices} render={(device) => device.charAt(0).toUpperCase() + device.slice(1)} />
           </div>
-          {!portfolioId && stats.portfolios.length > 0 && <p className="muted">Open a portfolio's statistics from its card on the home page.</p>}
+          {!portfolioId && current && <PortfolioTable workspaceId={current.id} stats={stats} />}
           {portfolioId && (
             <p>
               <Link to="/stats">All portfolios of this workspace</Link>
@@ -90,6 +90,42 @@ export function StatsPage() {
         </>
       )}
     </AppShell>
+  );
+}
+
+/** The workspace's portfolios by views in the range, each with its trend line. */
+function PortfolioTable({ workspaceId, stats }: { workspaceId: string; stats: Stats }) {
+  const [titles, setTitles] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    unwrap(api.GET('/api/v1/workspaces/{workspace_id}/portfolios', { params: { path: { workspace_id: workspaceId } } }))
+      .then((list) => setTitles(new Map(list.map((portfolio) => [portfolio.id, portfolio.title]))))
+      .catch(() => undefined);
+  }, [workspaceId]);
+  return (
+    <section className="card" aria-labelledby="by-portfolio">
+      <h2 id="by-portfolio">By portfolio</h2>
+      {stats.portfolios.length === 0 ? (
+        <p className="muted">No views in this period.</p>
+      ) : (
+        <table className="preferences">
+          <tbody>
+            {stats.portfolios.map((entry) => (
+              <tr key={entry.portfolio_id}>
+                <th scope="row">
+                  <Link to={`/portfolios/${entry.portfolio_id}/stats`}>{titles.get(entry.portfolio_id) ?? 'A portfolio in the trash'}</Link>
+                </th>
+                <td>
+                  <svg className="sparkline" width="96" height="20" viewBox="0 0 96 20" aria-hidden="true">
+                    <polyline points={sparkline(entry.daily_views, 96, 20)} />
+                  </svg>
+                </td>
+                <td>{entry.views.toLocaleString('en')} views</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 
