@@ -124,14 +124,21 @@ impl Writer {
             };
             let Some(first) = first else { break };
             let mut batch = vec![first];
-            let deadline = tokio::time::Instant::now() + LINGER;
-            while batch.len() < self.batch {
-                match tokio::time::timeout_at(deadline, self.receiver.recv()).await {
-                    Ok(Some(view)) => batch.push(view),
-                    _ => break,
+            self.drain_into(&mut batch);
+            // A short batch waits a moment for more. It sleeps rather than awaiting each view,
+            // so views arriving meanwhile do not wake the task one by one.
+            let mut stop = false;
+            if batch.len() < self.batch {
+                tokio::select! {
+                    () = tokio::time::sleep(LINGER) => {}
+                    () = closing.notified() => stop = true,
                 }
+                self.drain_into(&mut batch);
             }
             self.write_until_done(batch).await;
+            if stop {
+                break;
+            }
         }
         // Closing: what is still queued goes out before the process ends.
         let mut rest = Vec::new();
@@ -140,6 +147,16 @@ impl Writer {
         }
         for batch in rest.chunks(self.batch) {
             self.write_until_done(batch.to_vec()).await;
+        }
+    }
+
+    /// Moves queued views into `batch`, up to a batch's size.
+    fn drain_into(&mut self, batch: &mut Vec<RawView>) {
+        while batch.len() < self.batch {
+            match self.receiver.try_recv() {
+                Ok(view) => batch.push(view),
+                Err(_) => break,
+            }
         }
     }
 
