@@ -4,12 +4,10 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
 use vitrine_core::jobs::{EXPORT_QUEUE, MAX_ATTEMPTS, RenderPdf};
 use vitrine_testing::{TestDatabase, eventually};
 
@@ -249,29 +247,12 @@ async fn a_portfolio_exports_to_a_pdf_with_its_text_links_images_and_paper() {
     assert_eq!(status, 404);
 }
 
-/// A server that counts connections and answers each with a redirect to a local file.
-async fn counting_server() -> (u16, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = connections.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let _ = socket
-                .write_all(b"HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n")
-                .await;
-        }
-    });
-    (port, connections)
-}
-
 #[tokio::test]
 async fn an_export_fetches_nothing_the_document_points_at_outside_our_storage() {
     let stack = Stack::start().await;
     let (maya, workspace) = stack.user("maya@example.com").await;
     let portfolio = maya.sample_portfolio(&workspace).await;
-    let (port, connections) = counting_server().await;
+    let (port, connections) = vitrine_testing::redirect::counting_redirect("file:///etc/passwd").await;
     let (status, refused) = maya
         .send(
             "PUT",

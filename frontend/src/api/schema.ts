@@ -1350,7 +1350,10 @@ export interface components {
             /** @description Sent by email */
             email: boolean;
         };
-        /** @enum {string} */
+        /**
+         * @description The paper a PDF is laid out on.
+         * @enum {string}
+         */
         PageSize: "A4" | "Letter";
         /**
          * PageStyle

@@ -44,7 +44,8 @@ impl PdfInput {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+#[oai(rename = "JobStatus", rename_all = "snake_case")]
 pub enum Status {
     Queued,
     Running,
@@ -263,17 +264,14 @@ pub mod run {
     /// Records the export and marks the job done, in one transaction. `connection` is the
     /// caller's transaction, so a notification can join it.
     pub async fn finish(connection: &mut PgConnection, id: Uuid, claimed: &Claimed, file: Produced<'_>) -> Result<()> {
-        let portfolio =
-            sqlx::query_scalar!("SELECT portfolio_id FROM jobs WHERE id = $1", id).fetch_one(&mut *connection).await?;
         sqlx::query!(
             "INSERT INTO exports (id, job_id, workspace_id, portfolio_id, filename, content_type, storage_key,
                                   size_bytes, pages, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(days => $10))
+             SELECT $1, j.id, j.workspace_id, j.portfolio_id, $3, $4, $5, $6, $7, now() + make_interval(days => $8)
+             FROM jobs j WHERE j.id = $2
              ON CONFLICT (job_id) DO NOTHING",
             Uuid::new_v4(),
             id,
-            claimed.workspace_id.0,
-            portfolio,
             file.filename,
             file.content_type,
             file.storage_key,

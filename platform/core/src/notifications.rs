@@ -13,8 +13,9 @@ use crate::portfolios::PortfolioId;
 use crate::workspaces::WorkspaceId;
 use crate::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, poem_openapi::Enum)]
 #[serde(rename_all = "snake_case")]
+#[oai(rename = "NotificationCategory", rename_all = "snake_case")]
 pub enum Category {
     /// A PDF (later: a static site) ready or failed
     Exports,
@@ -227,7 +228,7 @@ pub async fn list(pool: &PgPool, user: UserId, limit: i64) -> Result<(Vec<Notifi
     )
     .fetch_all(pool)
     .await?;
-    let unread = unread_count(pool, user).await?;
+    let unread = count_unread(pool, user, &hidden).await?;
     let list = rows
         .into_iter()
         .map(|row| Notification {
@@ -247,12 +248,15 @@ pub async fn list(pool: &PgPool, user: UserId, limit: i64) -> Result<(Vec<Notifi
 }
 
 pub async fn unread_count(pool: &PgPool, user: UserId) -> Result<i64> {
-    let hidden = hidden_categories(pool, user).await?;
+    count_unread(pool, user, &hidden_categories(pool, user).await?).await
+}
+
+async fn count_unread(pool: &PgPool, user: UserId, hidden: &[String]) -> Result<i64> {
     Ok(sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM notifications
            WHERE user_id = $1 AND read_at IS NULL AND NOT (category = ANY($2))"#,
         user.0,
-        &hidden,
+        hidden,
     )
     .fetch_one(pool)
     .await?)
@@ -286,13 +290,19 @@ pub async fn mark_read(pool: &PgPool, user: UserId, ids: Option<&[Uuid]>) -> Res
     Ok(marked.rows_affected())
 }
 
+/// Every category's preference: the stored ones, the defaults for the rest.
 pub async fn preferences(pool: &PgPool, user: UserId) -> Result<Vec<Preference>> {
-    let mut connection = pool.acquire().await?;
-    let mut list = Vec::with_capacity(Category::ALL.len());
-    for category in Category::ALL {
-        list.push(preference(&mut connection, user, category).await?);
-    }
-    Ok(list)
+    let stored =
+        sqlx::query!("SELECT category, in_app, email FROM notification_preferences WHERE user_id = $1", user.0)
+            .fetch_all(pool)
+            .await?;
+    Ok(Category::ALL
+        .into_iter()
+        .map(|category| match stored.iter().find(|row| row.category == category.as_str()) {
+            Some(row) => Preference { category, in_app: row.in_app, email: row.email },
+            None => category.default_preference(),
+        })
+        .collect())
 }
 
 /// Stores the given preferences; categories not named keep theirs.

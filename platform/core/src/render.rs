@@ -29,7 +29,7 @@ pub struct Page<'a> {
 }
 
 /// The paper a PDF is laid out on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, poem_openapi::Enum)]
 pub enum PageSize {
     A4,
     Letter,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use poem::Body;
 use poem_openapi::param::Path;
 use poem_openapi::payload::{Binary, Json};
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde::Deserialize;
 use uuid::Uuid;
 use vitrine_core::exports::{self, Job, Status};
@@ -24,29 +24,13 @@ pub struct ExportsApi {
     pub state: Arc<State>,
 }
 
-#[derive(Debug, Clone, Copy, Enum, Deserialize)]
-#[oai(rename = "PageSize")]
-pub enum PaperSize {
-    A4,
-    Letter,
-}
-
 #[derive(Debug, Object, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PdfExportRequest {
     /// A revision from the portfolio's versions; the current document when absent
     revision: Option<i64>,
     /// A4 when absent
-    page_size: Option<PaperSize>,
-}
-
-#[derive(Debug, Clone, Copy, Enum)]
-#[oai(rename = "JobStatus", rename_all = "snake_case")]
-pub enum JobStatus {
-    Queued,
-    Running,
-    Done,
-    Failed,
+    page_size: Option<PageSize>,
 }
 
 #[derive(Debug, Object)]
@@ -58,7 +42,7 @@ pub struct JobView {
     /// `pdf_export`
     kind: String,
     /// Queued, running, done or failed (after its retries)
-    status: JobStatus,
+    status: Status,
     /// Percent done
     progress: i16,
     /// Why the last attempt failed
@@ -81,12 +65,7 @@ impl From<Job> for JobView {
             workspace_id: job.workspace_id.0,
             portfolio_id: job.portfolio_id,
             kind: job.kind,
-            status: match job.status {
-                Status::Queued => JobStatus::Queued,
-                Status::Running => JobStatus::Running,
-                Status::Done => JobStatus::Done,
-                Status::Failed => JobStatus::Failed,
-            },
+            status: job.status,
             progress: job.progress,
             error: job.error,
             created_at: job.created_at,
@@ -128,10 +107,7 @@ impl ExportsApi {
         portfolio_id: Path<Uuid>,
         body: ApiJson<PdfExportRequest>,
     ) -> ApiResult<JobAccepted> {
-        let page_size = match body.0.page_size.unwrap_or(PaperSize::A4) {
-            PaperSize::A4 => PageSize::A4,
-            PaperSize::Letter => PageSize::Letter,
-        };
+        let page_size = body.0.page_size.unwrap_or(PageSize::A4);
         let job = exports::request_pdf(
             &self.state.pool,
             PortfolioId(portfolio_id.0),

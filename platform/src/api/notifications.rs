@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
-use poem_openapi::{Enum, Object, OpenApi};
+use poem_openapi::{Object, OpenApi};
 use serde::Deserialize;
 use uuid::Uuid;
 use vitrine_core::notifications::{self, Category, Notification, Preference};
@@ -22,56 +22,12 @@ pub struct NotificationsApi {
     pub state: Arc<State>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Deserialize)]
-#[oai(rename = "NotificationCategory", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum CategoryName {
-    /// A PDF ready or failed
-    Exports,
-    /// An import or an AI generation done
-    Jobs,
-    /// Another member edited or published your portfolio
-    Activity,
-    /// You were invited to a workspace
-    Invitations,
-    /// Views of your pages passed a milestone
-    Milestones,
-    /// The weekly digest of your statistics
-    Digest,
-}
-
-impl From<CategoryName> for Category {
-    fn from(name: CategoryName) -> Self {
-        match name {
-            CategoryName::Exports => Category::Exports,
-            CategoryName::Jobs => Category::Jobs,
-            CategoryName::Activity => Category::Activity,
-            CategoryName::Invitations => Category::Invitations,
-            CategoryName::Milestones => Category::Milestones,
-            CategoryName::Digest => Category::Digest,
-        }
-    }
-}
-
-impl From<Category> for CategoryName {
-    fn from(category: Category) -> Self {
-        match category {
-            Category::Exports => CategoryName::Exports,
-            Category::Jobs => CategoryName::Jobs,
-            Category::Activity => CategoryName::Activity,
-            Category::Invitations => CategoryName::Invitations,
-            Category::Milestones => CategoryName::Milestones,
-            Category::Digest => CategoryName::Digest,
-        }
-    }
-}
-
 #[derive(Debug, Object)]
 #[oai(rename = "Notification")]
 pub struct NotificationView {
     id: Uuid,
     workspace_id: Option<Uuid>,
-    category: CategoryName,
+    category: Category,
     /// What happened, e.g. `export_ready`, `portfolio_edited`
     kind: String,
     title: String,
@@ -87,7 +43,7 @@ impl From<Notification> for NotificationView {
         NotificationView {
             id: notification.id,
             workspace_id: notification.workspace_id,
-            category: notification.category.into(),
+            category: notification.category,
             kind: notification.kind,
             title: notification.title,
             body: notification.body,
@@ -127,7 +83,7 @@ pub struct MarkedRead {
 #[oai(rename = "NotificationPreference")]
 #[serde(deny_unknown_fields)]
 pub struct PreferenceView {
-    category: CategoryName,
+    category: Category,
     /// Shown in the app's bell
     in_app: bool,
     /// Sent by email
@@ -136,7 +92,7 @@ pub struct PreferenceView {
 
 impl From<Preference> for PreferenceView {
     fn from(preference: Preference) -> Self {
-        PreferenceView { category: preference.category.into(), in_app: preference.in_app, email: preference.email }
+        PreferenceView { category: preference.category, in_app: preference.in_app, email: preference.email }
     }
 }
 
@@ -145,7 +101,7 @@ impl From<Preference> for PreferenceView {
 pub struct UnsubscribeRequest {
     /// From the email's link
     token: String,
-    category: CategoryName,
+    category: Category,
 }
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Notifications")]
@@ -192,7 +148,7 @@ impl NotificationsApi {
         let changes: Vec<Preference> = body
             .0
             .into_iter()
-            .map(|view| Preference { category: view.category.into(), in_app: view.in_app, email: view.email })
+            .map(|view| Preference { category: view.category, in_app: view.in_app, email: view.email })
             .collect();
         let list = notifications::set_preferences(&self.state.pool, session.user.id, &changes).await?;
         Ok(Json(list.into_iter().map(Into::into).collect()))
@@ -201,7 +157,7 @@ impl NotificationsApi {
     /// Stop emails of one category, from the link at the bottom of such an email
     #[oai(path = "/notifications/unsubscribe", method = "post", operation_id = "unsubscribe")]
     async fn unsubscribe(&self, body: ApiJson<UnsubscribeRequest>) -> ApiResult<NoContent> {
-        notifications::unsubscribe(&self.state.pool, &body.0.token, body.0.category.into()).await?;
+        notifications::unsubscribe(&self.state.pool, &body.0.token, body.0.category).await?;
         Ok(NoContent::Done)
     }
 }

@@ -115,6 +115,28 @@ fn range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> vitrine_core::Result
     Range::new(from, to, Utc::now().date_naive())
 }
 
+impl StatsApi {
+    async fn portfolio_report(
+        &self,
+        session: &Session,
+        id: Uuid,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> ApiResult<Report> {
+        Ok(report::portfolio(&self.state.pool, PortfolioId(id), session.user.id, range(from, to)?).await?)
+    }
+
+    async fn workspace_report(
+        &self,
+        session: &Session,
+        id: Uuid,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> ApiResult<Report> {
+        Ok(report::workspace(&self.state.pool, WorkspaceId(id), session.user.id, range(from, to)?).await?)
+    }
+}
+
 fn csv(report: &Report, name: &str) -> CsvFile {
     let filename = format!("vitrine-stats-{name}-{}-{}.csv", report.range.from, report.range.to);
     CsvFile::Csv(PlainText(report::csv(report)), format!("attachment; filename=\"{filename}\""))
@@ -132,9 +154,7 @@ impl StatsApi {
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
     ) -> ApiResult<Json<StatsView>> {
-        let range = range(from.0, to.0)?;
-        let report = report::portfolio(&self.state.pool, PortfolioId(portfolio_id.0), session.user.id, range).await?;
-        Ok(Json(report.into()))
+        Ok(Json(self.portfolio_report(&session, portfolio_id.0, from.0, to.0).await?.into()))
     }
 
     /// The same days as CSV: `date,views,unique_visitors`
@@ -146,9 +166,7 @@ impl StatsApi {
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
     ) -> ApiResult<CsvFile> {
-        let range = range(from.0, to.0)?;
-        let report = report::portfolio(&self.state.pool, PortfolioId(portfolio_id.0), session.user.id, range).await?;
-        Ok(csv(&report, "portfolio"))
+        Ok(csv(&self.portfolio_report(&session, portfolio_id.0, from.0, to.0).await?, "portfolio"))
     }
 
     /// The workspace's statistics across its portfolios, with each portfolio's daily views
@@ -160,9 +178,7 @@ impl StatsApi {
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
     ) -> ApiResult<Json<StatsView>> {
-        let range = range(from.0, to.0)?;
-        let report = report::workspace(&self.state.pool, WorkspaceId(workspace_id.0), session.user.id, range).await?;
-        Ok(Json(report.into()))
+        Ok(Json(self.workspace_report(&session, workspace_id.0, from.0, to.0).await?.into()))
     }
 
     /// The workspace's days as CSV: `date,views,unique_visitors`
@@ -174,8 +190,6 @@ impl StatsApi {
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
     ) -> ApiResult<CsvFile> {
-        let range = range(from.0, to.0)?;
-        let report = report::workspace(&self.state.pool, WorkspaceId(workspace_id.0), session.user.id, range).await?;
-        Ok(csv(&report, "workspace"))
+        Ok(csv(&self.workspace_report(&session, workspace_id.0, from.0, to.0).await?, "workspace"))
     }
 }

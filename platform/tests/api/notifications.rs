@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use vitrine_testing::token_in;
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, create_portfolio};
 
 async fn notification_emails_queued(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM apalis.jobs WHERE job_type = 'vitrine.notification'")
@@ -25,14 +25,8 @@ async fn ann_and_bob(app: &TestApp) -> (Browser, Browser, String) {
     let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
     let (bob, _) = app.signed_in("bob@example.com", "Bob").await;
     let workspace = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
-    let portfolio = ann
-        .post(&format!("/api/v1/workspaces/{workspace}/portfolios"), json!({ "title": "Ann's CV" }))
-        .await
-        .expect(201)
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let portfolio =
+        create_portfolio(app, &ann, json!({ "title": "Ann's CV" })).await["id"].as_str().unwrap().to_owned();
     ann.post(
         &format!("/api/v1/workspaces/{workspace}/invitations"),
         json!({ "email": "bob@example.com", "role": "editor" }),

@@ -6,6 +6,7 @@ pub mod database;
 pub mod mail;
 pub mod openid;
 pub mod proxy;
+pub mod redirect;
 pub mod s3;
 pub mod smtp;
 

@@ -2,12 +2,8 @@
 //! ops/test sets up): what it refuses to read, its time limit and its memory limit.
 
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
-
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 
 use super::*;
 
@@ -23,22 +19,6 @@ fn config(timeout: Duration) -> PdfConfig {
     }
 }
 
-/// A server that counts connections and answers each with a redirect to `location`.
-async fn counting_server(location: &'static str) -> (u16, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = connections.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            counter.fetch_add(1, Ordering::SeqCst);
-            let reply = format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n");
-            let _ = socket.write_all(reply.as_bytes()).await;
-        }
-    });
-    (port, connections)
-}
-
 fn pdf_text(pdf: &Path) -> String {
     let output = std::process::Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils)");
     assert!(output.status.success());
@@ -49,7 +29,7 @@ fn pdf_text(pdf: &Path) -> String {
 async fn nothing_outside_the_job_folder_is_read() {
     let renderers = Renderers::start(&config(Duration::from_secs(60))).await.unwrap();
     let folder = renderers.job_folder("outside").unwrap();
-    let (port, connections) = counting_server("file:///etc/passwd").await;
+    let (port, connections) = vitrine_testing::redirect::counting_redirect("file:///etc/passwd").await;
     // A link planted in the folder that leads out of it.
     std::os::unix::fs::symlink("/etc/passwd", folder.path.join("media/planted.png")).unwrap();
     let png = folder.path.join("media/inside.png");
@@ -108,7 +88,6 @@ async fn a_render_over_the_time_limit_fails_and_the_next_one_works() {
     let quick = folder.path.join("quick.html");
     std::fs::write(&quick, "<html><body><p>Quick</p></body></html>").unwrap();
     // The replacement process starts on demand; its start-up does not count against a render.
-    let renderers = Arc::new(renderers);
     let pdf = folder.path.join("quick.pdf");
     let rendered = renderers.render(&folder, &quick, &pdf).await;
     let rendered = match rendered {

@@ -187,29 +187,34 @@ impl Writer {
         let mut robots: HashMap<(Uuid, Uuid, NaiveDate), i64> = HashMap::new();
         let mut rows = Rows::default();
         let mut member_views = 0;
-        let mut seen: HashMap<VisitorKey<'_>, (Vec<u8>, Option<String>)> = HashMap::new();
+        // `None` for a robot.
+        let mut seen: HashMap<VisitorKey<'_>, Option<Visitor>> = HashMap::new();
         for view in batch {
             if view.session.as_ref().is_some_and(|session| members.contains(&(session.clone(), view.workspace))) {
                 member_views += 1;
                 continue;
             }
             let day = view.at.date_naive();
-            if classify::is_robot(&view.user_agent) {
-                *robots.entry((view.portfolio, view.workspace, day)).or_default() += 1;
-                continue;
-            }
-            // A visitor's views of one batch share their id and country: hash and look up once.
+            // A visitor's views of one batch share what their user agent and address say:
+            // classify, hash and look up once.
             let known = (view.ip, view.user_agent.as_str(), view.host.as_str(), day);
-            let (id, country) = match seen.get(&known) {
+            let visitor = match seen.get(&known) {
                 Some(found) => found.clone(),
+                None if classify::is_robot(&view.user_agent) => None,
                 None => {
                     let salt = self.salt(&mut connection, day).await?;
-                    let found = (visitor(&salt, view), view.ip.and_then(|ip| self.geoip.country(ip)));
-                    seen.insert(known, found.clone());
-                    found
+                    Some(Visitor {
+                        id: visitor(&salt, view),
+                        country: view.ip.and_then(|ip| self.geoip.country(ip)),
+                        device: classify::device(&view.user_agent).as_str(),
+                    })
                 }
             };
-            rows.push(view, id, country);
+            seen.entry(known).or_insert_with(|| visitor.clone());
+            match visitor {
+                Some(visitor) => rows.push(view, visitor),
+                None => *robots.entry((view.portfolio, view.workspace, day)).or_default() += 1,
+            }
         }
         // Two statements, each cut off after five seconds: the roll-up relies on rows settling
         // within `rollup::SETTLE` of their transaction's start.
@@ -304,16 +309,31 @@ struct Rows {
     counts: HashMap<RowKey, i32>,
 }
 
+/// What a person's views share: the day's id, country and device.
+#[derive(Clone)]
+struct Visitor {
+    id: Vec<u8>,
+    country: Option<String>,
+    device: &'static str,
+}
+
 /// Who a view is from, as far as the visitor id and the country go.
 type VisitorKey<'a> = (Option<IpAddr>, &'a str, &'a str, NaiveDate);
 
 type RowKey = (Uuid, Uuid, DateTime<Utc>, Option<String>, Option<String>, &'static str, Vec<u8>);
 
 impl Rows {
-    fn push(&mut self, view: &RawView, visitor: Vec<u8>, country: Option<String>) {
+    fn push(&mut self, view: &RawView, visitor: Visitor) {
         let second = view.at.trunc_subsecs(0);
-        let device = classify::device(&view.user_agent).as_str();
-        let key = (view.portfolio, view.workspace, second, country, view.referrer.clone(), device, visitor);
+        let key = (
+            view.portfolio,
+            view.workspace,
+            second,
+            visitor.country,
+            view.referrer.clone(),
+            visitor.device,
+            visitor.id,
+        );
         *self.counts.entry(key).or_default() += 1;
     }
 
