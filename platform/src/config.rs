@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use ipnet::IpNet;
-use vitrine_core::config::{DatabaseConfig, LogConfig, PublicUrlConfig, Secret, parse_http_url};
+use vitrine_core::config::{DatabaseConfig, DomainsConfig, LogConfig, PublicUrlConfig, Secret, parse_http_url, parse_secret};
 
 #[derive(Clone, Debug, clap::Args)]
 pub struct PlatformConfig {
@@ -38,19 +38,21 @@ pub struct PlatformConfig {
     /// Key that signs the cookies unlocking password-protected pages (at least 32 characters;
     /// the same on every replica). Without it a random key is made at start-up, so unlocked
     /// pages lock again on restart
-    #[arg(long, env = "VITRINE_SECRET_KEY", hide_env_values = true, value_parser = parse_secret_key)]
+    #[arg(long, env = "VITRINE_SECRET_KEY", hide_env_values = true, value_parser = parse_secret)]
     pub secret_key: Option<Secret>,
+
+    /// Key the router signs the tenant of a custom domain with (at least 32 characters, the
+    /// router's VITRINE_ROUTER_SECRET). Without it custom domains are not served
+    #[arg(long, env = "VITRINE_ROUTER_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub router_secret: Option<Secret>,
+
+    #[command(flatten)]
+    pub domains: DomainsConfig,
 
     #[command(flatten)]
     pub google: GoogleConfig,
 }
 
-fn parse_secret_key(value: &str) -> Result<Secret, String> {
-    if value.chars().count() < 32 {
-        return Err("must be at least 32 characters".into());
-    }
-    Ok(Secret::new(value))
-}
 
 /// Sign-in with Google. Without a client id the button is hidden and the endpoints answer 404.
 #[derive(Clone, Debug, clap::Args)]

@@ -24,7 +24,7 @@ use poem::middleware::CookieJarManager;
 use poem::{EndpointExt, Route, Server};
 use sqlx::PgPool;
 use vitrine_core::email::Links;
-use vitrine_core::sites::Sites;
+use vitrine_core::sites::{SiteSeal, Sites};
 use vitrine_core::stats::geoip::GeoIp;
 use vitrine_core::stats::recorder::Recorder;
 
@@ -44,6 +44,9 @@ pub struct State {
     pub media: vitrine_core::media::MediaStore,
     /// Where page views go, unless statistics are off.
     pub views: Option<Recorder>,
+    pub domains: vitrine_core::domains::Checker,
+    /// Checks the router's site header; custom domains are not served without it.
+    pub site_seal: Option<SiteSeal>,
 }
 
 pub struct Application {
@@ -95,6 +98,8 @@ impl Application {
             unlock: public::UnlockKey::new(&unlock_key),
             media: vitrine_core::media::MediaStore::new(&config.media)?,
             views: views.clone(),
+            domains: vitrine_core::domains::Checker::new(&config.domains),
+            site_seal: config.router_secret.as_ref().map(|secret| SiteSeal::new(secret.expose())),
         });
         public::listen_for_changes(pool.clone(), state.clone());
         let state_for_logs = state.clone();
@@ -182,6 +187,12 @@ pub fn openapi_spec() -> String {
         unlock: public::UnlockKey::new(b"unused"),
         media: vitrine_core::media::MediaStore::Folder("unused".into()),
         views: None,
+        domains: vitrine_core::domains::Checker::new(&vitrine_core::config::DomainsConfig {
+            dns_servers: Vec::new(),
+            edge_hostname: "edge.localhost".into(),
+            edge_addresses: Vec::new(),
+        }),
+        site_seal: None,
     });
     api::service(state).spec()
 }

@@ -15,11 +15,14 @@ use poem::web::cookie::{Cookie, SameSite};
 use poem::{Body, Endpoint, IntoResponse, Request, Response};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
+use uuid::Uuid;
 use vitrine_core::accounts;
+use vitrine_core::domains::hostname;
 use vitrine_core::portfolios::Access;
 use vitrine_core::portfolios::published::{self, PublishedPage};
 use vitrine_core::rate_limit::{self, Limit};
 use vitrine_core::render::{self, Page};
+use vitrine_core::sites::SITE_HEADER;
 use vitrine_core::stats::classify;
 use vitrine_core::stats::recorder::RawView;
 use vitrine_core::workspaces;
@@ -39,7 +42,14 @@ struct Resolved {
     rendered: Arc<Rendered>,
 }
 
-type Address = (String, Option<String>);
+/// Where a visitor is going: the workspace's handle, the page's slug (`None` for the landing
+/// page) and, on a custom domain, the portfolio it lands on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Address {
+    handle: String,
+    slug: Option<String>,
+    landing: Option<Uuid>,
+}
 
 pub struct PageCache {
     /// `None` caches "nothing published here" too, so unknown addresses cost no query.
@@ -68,12 +78,13 @@ impl PageCache {
         self.resolved.invalidate_all();
     }
 
-    async fn resolve(&self, state: &State, handle: &str, slug: Option<&str>) -> poem::Result<Option<Arc<Resolved>>> {
-        let key = (handle.to_ascii_lowercase(), slug.map(str::to_owned));
+    async fn resolve(&self, state: &State, mut key: Address) -> poem::Result<Option<Arc<Resolved>>> {
+        key.handle.make_ascii_lowercase();
         if let Some(found) = self.resolved.get(&key) {
             return Ok(found);
         }
-        let found = published::find(&state.pool, &key.0, key.1.as_deref()).await.map_err(internal)?;
+        let found =
+            published::find(&state.pool, &key.handle, key.slug.as_deref(), key.landing).await.map_err(internal)?;
         let found = found.map(|page| {
             let rendered = self.draw(state, &page);
             Arc::new(Resolved { page, rendered })
@@ -199,20 +210,29 @@ pub fn is_page_view(state: &State, request: &Request) -> bool {
     page_address(state, request).is_some()
 }
 
-/// Where the request is going, when it is for a published page.
-fn page_address(state: &State, request: &Request) -> Option<(String, Option<String>)> {
+/// Where the request is going, when it is for a published page: a custom domain the router
+/// vouched for, a workspace's subdomain, or a `/p/{handle}/` path on the app's host.
+fn page_address(state: &State, request: &Request) -> Option<Address> {
     let host = request.extensions().get::<Client>().and_then(|client| client.host.clone())?;
     let path = request.uri().path();
-    if let Some(handle) = state.sites.handle_of(&host) {
+    let site = state.site_seal.as_ref().and_then(|seal| {
+        let value = request.headers().get(SITE_HEADER)?.to_str().ok()?;
+        seal.open(value, hostname::of_host_header(&host)?.as_str())
+    });
+    let (handle, landing) = match site {
+        Some((handle, landing)) => (Some(handle), Some(landing)),
+        None => (state.sites.handle_of(&host).map(str::to_owned), None),
+    };
+    if let Some(handle) = handle {
         let rest = path.trim_start_matches('/');
         if rest.starts_with("assets/") || rest.starts_with("media/") {
             return None;
         }
-        return Some((handle.to_owned(), slug_of(rest)));
+        return Some(Address { handle, slug: slug_of(rest), landing });
     }
     let rest = path.strip_prefix("/p/")?;
     let (handle, slug) = rest.split_once('/').unwrap_or((rest, ""));
-    Some((handle.to_owned(), slug_of(slug)))
+    Some(Address { handle: handle.to_owned(), slug: slug_of(slug), landing: None })
 }
 
 fn slug_of(rest: &str) -> Option<String> {
@@ -222,16 +242,16 @@ fn slug_of(rest: &str) -> Option<String> {
 
 /// Answers requests for published pages; passes everything else on.
 pub async fn middleware<E: Endpoint>(next: E, request: Request, state: Arc<State>) -> poem::Result<Response> {
-    let Some((handle, slug)) = page_address(&state, &request) else {
+    let Some(address) = page_address(&state, &request) else {
         return next.call(request).await.map(IntoResponse::into_response);
     };
     if !matches!(*request.method(), Method::GET | Method::HEAD | Method::POST) {
         return Ok(StatusCode::METHOD_NOT_ALLOWED.into_response());
     }
-    if slug.as_deref().is_some_and(|slug| slug.contains('/')) {
+    if address.slug.as_deref().is_some_and(|slug| slug.contains('/')) {
         return Ok(not_found());
     }
-    let Some(resolved) = state.pages.resolve(&state, &handle, slug.as_deref()).await? else {
+    let Some(resolved) = state.pages.resolve(&state, address).await? else {
         return Ok(not_found());
     };
     serve(&state, request, &resolved).await

@@ -155,6 +155,7 @@ async fn main() -> anyhow::Result<()> {
     let periodic = tokio::spawn(periodic::run(
         pool.clone(),
         store.clone(),
+        vitrine_core::domains::Checker::new(&config.domains),
         name.clone(),
         periodic::Schedule {
             snapshots: config.snapshot_interval,

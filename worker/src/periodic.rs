@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 use sqlx::PgPool;
 use sqlx::postgres::PgConnection;
+use vitrine_core::domains::{self, Checker};
 use vitrine_core::maintenance;
 use vitrine_core::media::MediaStore;
 use vitrine_core::stats::rollup;
@@ -17,6 +18,8 @@ const LEADER_LOCK: i64 = 0x0076_6974_7269_6e65;
 const WEEK: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How often, at most, the leader looks for due work and a follower for a lost leader.
 const TICK: Duration = Duration::from_secs(5);
+/// How often custom domains due for a check are looked for (each has its own next time).
+const DOMAIN_CHECKS: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Copy, Debug)]
 pub struct Schedule {
@@ -27,7 +30,7 @@ pub struct Schedule {
     pub stats_retention: Duration,
 }
 
-pub async fn run(pool: PgPool, store: MediaStore, worker: String, schedule: Schedule) {
+pub async fn run(pool: PgPool, store: MediaStore, checker: Checker, worker: String, schedule: Schedule) {
     let tick = TICK.min(schedule.snapshots).min(schedule.housekeeping).min(schedule.rollups);
     let mut leader: Option<PgConnection> = None;
     loop {
@@ -43,7 +46,7 @@ pub async fn run(pool: PgPool, store: MediaStore, worker: String, schedule: Sche
                 leader = None;
                 continue;
             }
-            run_due(&pool, &store, &worker, schedule).await;
+            run_due(&pool, &store, &checker, &worker, schedule).await;
         }
         tokio::time::sleep(tick).await;
     }
@@ -59,13 +62,14 @@ async fn try_lead(pool: &PgPool) -> Option<PgConnection> {
     locked.then_some(connection)
 }
 
-async fn run_due(pool: &PgPool, store: &MediaStore, worker: &str, schedule: Schedule) {
+async fn run_due(pool: &PgPool, store: &MediaStore, checker: &Checker, worker: &str, schedule: Schedule) {
     let now = Utc::now();
-    let tasks: [(&str, Duration); 4] = [
+    let tasks: [(&str, Duration); 5] = [
         ("snapshots", schedule.snapshots),
         ("housekeeping", schedule.housekeeping),
         ("rollups", schedule.rollups),
         ("digest", WEEK),
+        ("domains", DOMAIN_CHECKS),
     ];
     for (task, every) in tasks {
         let slot = maintenance::slot(now, every);
@@ -81,6 +85,7 @@ async fn run_due(pool: &PgPool, store: &MediaStore, worker: &str, schedule: Sche
             "snapshots" => snapshots(pool).await,
             "rollups" => rollups(pool).await,
             "digest" => digest(pool).await,
+            "domains" => domains::check_due(pool, checker, now).await.map(|count| format!("{count} domains checked")),
             _ => housekeeping(pool, store, schedule.stats_retention).await,
         };
         let outcome = outcome.unwrap_or_else(|error| {

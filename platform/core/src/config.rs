@@ -197,3 +197,28 @@ mod duration_tests {
         assert!(parse_duration("m").is_err());
     }
 }
+
+/// How custom domains are checked and where they must point.
+#[derive(Clone, Debug, clap::Args)]
+pub struct DomainsConfig {
+    /// DNS servers that checks ask (`ip:port`, comma-separated): public resolvers see what
+    /// certificate authorities see
+    #[arg(long, env = "VITRINE_DNS_SERVERS", value_delimiter = ',', default_value = "1.1.1.1:53,8.8.8.8:53")]
+    pub dns_servers: Vec<std::net::SocketAddr>,
+
+    /// The name tenants point a CNAME at
+    #[arg(long, env = "VITRINE_EDGE_HOSTNAME", default_value = "edge.localhost")]
+    pub edge_hostname: String,
+
+    /// The edge's addresses, for A/AAAA records at a domain's apex (comma-separated)
+    #[arg(long, env = "VITRINE_EDGE_ADDRESSES", value_delimiter = ',', default_value = "127.0.0.1")]
+    pub edge_addresses: Vec<std::net::IpAddr>,
+}
+
+/// A key shared by replicas or binaries: long enough not to be guessed.
+pub fn parse_secret(value: &str) -> Result<Secret, String> {
+    if value.chars().count() < 32 {
+        return Err("must be at least 32 characters".into());
+    }
+    Ok(Secret::new(value))
+}

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod config;
 pub mod db;
 pub mod document;
+pub mod domains;
 pub mod email;
 pub mod error;
 pub mod exports;

@@ -29,16 +29,19 @@ pub enum Category {
     Milestones,
     /// The weekly digest of your statistics
     Digest,
+    /// A custom domain went live or stopped working
+    Domains,
 }
 
 impl Category {
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 7] = [
         Category::Exports,
         Category::Jobs,
         Category::Activity,
         Category::Invitations,
         Category::Milestones,
         Category::Digest,
+        Category::Domains,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Category {
             Category::Invitations => "invitations",
             Category::Milestones => "milestones",
             Category::Digest => "digest",
+            Category::Domains => "domains",
         }
     }
 
@@ -65,6 +69,7 @@ impl Category {
             Category::Invitations => "invitations",
             Category::Milestones => "view milestones",
             Category::Digest => "the weekly digest",
+            Category::Domains => "your custom domains",
         }
     }
 

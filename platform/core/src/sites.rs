@@ -1,7 +1,55 @@
 //! The addresses of published pages: `{handle}.{BASE_DOMAIN}` per workspace, with the scheme
 //! and port the app is reached on.
 
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use uuid::Uuid;
+
 use crate::config::PublicUrlConfig;
+
+/// The header in which the router names the site of a custom domain.
+pub const SITE_HEADER: &str = "x-vitrine-site";
+
+/// Signs and checks the site header: the router and the platform share the key, so a client
+/// cannot name a site itself, and the host is signed too, so a header seen on one domain means
+/// nothing on another.
+#[derive(Clone)]
+pub struct SiteSeal(Vec<u8>);
+
+impl SiteSeal {
+    pub fn new(key: &str) -> SiteSeal {
+        SiteSeal(key.as_bytes().to_vec())
+    }
+
+    fn mac(&self, handle: &str, portfolio: Uuid, host: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        for part in [handle.as_bytes(), portfolio.as_bytes(), host.as_bytes()] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac
+    }
+
+    /// The header value naming the workspace `handle`, landing on `portfolio`, for `host`.
+    pub fn seal(&self, handle: &str, portfolio: Uuid, host: &str) -> String {
+        let tag = self.mac(handle, portfolio, host).finalize().into_bytes();
+        let hex: String = tag.iter().map(|byte| format!("{byte:02x}")).collect();
+        format!("{handle} {portfolio} {hex}")
+    }
+
+    /// The handle and landing portfolio, when the value was sealed for `host`.
+    pub fn open(&self, value: &str, host: &str) -> Option<(String, Uuid)> {
+        let mut parts = value.split(' ');
+        let (handle, portfolio, hex) = (parts.next()?, parts.next()?, parts.next()?);
+        let portfolio: Uuid = portfolio.parse().ok()?;
+        if parts.next().is_some() || hex.len() != 64 {
+            return None;
+        }
+        let tag = (0..32).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect::<Option<Vec<u8>>>()?;
+        self.mac(handle, portfolio, host).verify_slice(&tag).ok()?;
+        Some((handle.to_owned(), portfolio))
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Sites {
@@ -18,6 +66,10 @@ impl Sites {
             base_domain: config.base_domain.trim_end_matches('.').to_ascii_lowercase(),
             port: config.public_url.port().map(|port| format!(":{port}")).unwrap_or_default(),
         }
+    }
+
+    pub fn base_domain(&self) -> &str {
+        &self.base_domain
     }
 
     /// The page's public address: the workspace's own address, plus the slug unless it is
@@ -40,6 +92,20 @@ impl Sites {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_headers_hold_only_under_the_key_and_for_their_host() {
+        let seal = SiteSeal::new("a key of at least thirty-two characters");
+        let portfolio = Uuid::new_v4();
+        let value = seal.seal("alice", portfolio, "alice.dev");
+        assert_eq!(seal.open(&value, "alice.dev"), Some(("alice".to_owned(), portfolio)));
+        assert_eq!(seal.open(&value, "bob.dev"), None);
+        assert_eq!(SiteSeal::new("another key of thirty-two characters").open(&value, "alice.dev"), None);
+        let forged = value.replacen("alice", "bob", 1);
+        assert_eq!(seal.open(&forged, "alice.dev"), None);
+        assert_eq!(seal.open("alice", "alice.dev"), None);
+        assert_eq!(seal.open(&format!("{value} x"), "alice.dev"), None);
+    }
 
     fn sites() -> Sites {
         let config =

@@ -1,6 +1,7 @@
 //! The HTTP API under `/api/v1`, one `#[OpenApi]` struct per resource.
 
 pub mod auth;
+pub mod domains;
 pub mod exports;
 pub mod me;
 pub mod media;
@@ -42,6 +43,8 @@ pub enum ApiTags {
     Notifications,
     /// Visit statistics
     Stats,
+    /// Custom domains
+    Domains,
 }
 
 #[derive(Debug, Object)]
@@ -85,6 +88,7 @@ pub type Apis = (
     exports::ExportsApi,
     notifications::NotificationsApi,
     stats::StatsApi,
+    domains::DomainsApi,
 );
 
 pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
@@ -98,7 +102,8 @@ pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
         media::MediaApi { state: state.clone() },
         exports::ExportsApi { state: state.clone() },
         notifications::NotificationsApi { state: state.clone() },
-        stats::StatsApi { state },
+        stats::StatsApi { state: state.clone() },
+        domains::DomainsApi { state },
     );
     OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
         .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")

@@ -39,9 +39,14 @@ pub struct PublishedPage {
 }
 
 /// The page at `{handle}.{BASE_DOMAIN}/{slug}`, or at `{handle}.{BASE_DOMAIN}/` when `slug`
-/// is `None`: the workspace's primary portfolio if it is published, else its first
-/// published one.
-pub async fn find(pool: &PgPool, handle: &str, slug: Option<&str>) -> Result<Option<PublishedPage>> {
+/// is `None`: the `landing` portfolio (a custom domain's) or else the workspace's primary
+/// portfolio if it is published, else its first published one.
+pub async fn find(
+    pool: &PgPool,
+    handle: &str,
+    slug: Option<&str>,
+    landing: Option<uuid::Uuid>,
+) -> Result<Option<PublishedPage>> {
     let row = sqlx::query!(
         r#"SELECT p.id, p.workspace_id, w.handle::text AS "handle!", p.slug, p.title, p.description, p.access,
                   p.password_hash, p.secret_key, p.access_epoch, v.revision, v.template, v.document
@@ -50,10 +55,11 @@ pub async fn find(pool: &PgPool, handle: &str, slug: Option<&str>) -> Result<Opt
            JOIN portfolio_versions v ON v.id = p.published_version_id
            WHERE w.handle = $1 AND p.deleted_at IS NULL
              AND (p.slug = $2 OR $2 IS NULL)
-           ORDER BY (p.id = w.primary_portfolio_id) DESC, p.published_at ASC
+           ORDER BY (p.id = COALESCE($3, w.primary_portfolio_id)) DESC, p.published_at ASC
            LIMIT 1"#,
         handle,
         slug,
+        landing,
     )
     .fetch_optional(pool)
     .await?;
