@@ -1,6 +1,7 @@
 import { Suspense, lazy } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AcceptInvitation } from './pages/AcceptInvitation';
+import { Domains } from './pages/Domains';
 import { Editor } from './pages/Editor';
 import { ForgotPassword } from './pages/ForgotPassword';
 import { Home } from './pages/Home';
@@ -41,6 +42,7 @@ export function App() {
           <Route path="/settings" element={<RequireSession><Settings /></RequireSession>} />
           <Route path="/stats" element={<RequireSession><Statistics /></RequireSession>} />
           <Route path="/portfolios/:portfolioId/stats" element={<RequireSession><Statistics /></RequireSession>} />
+          <Route path="/domains" element={<RequireSession><Domains /></RequireSession>} />
           <Route path="/jobs/:jobId" element={<RequireSession><JobPage /></RequireSession>} />
           <Route path="/unsubscribe" element={<Unsubscribe />} />
           <Route path="/workspaces/:workspaceId/members" element={<RequireSession><Members /></RequireSession>} />

@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use ipnet::IpNet;
-use vitrine_core::config::{DatabaseConfig, DomainsConfig, LogConfig, PublicUrlConfig, Secret, parse_http_url, parse_secret};
+use vitrine_core::config::{
+    DatabaseConfig, DomainsConfig, LogConfig, PublicUrlConfig, Secret, parse_http_url, parse_secret,
+};
 
 #[derive(Clone, Debug, clap::Args)]
 pub struct PlatformConfig {
@@ -52,7 +54,6 @@ pub struct PlatformConfig {
     #[command(flatten)]
     pub google: GoogleConfig,
 }
-
 
 /// Sign-in with Google. Without a client id the button is hidden and the endpoints answer 404.
 #[derive(Clone, Debug, clap::Args)]

@@ -964,7 +964,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workspaces/:workspace_id/domains": {
+    "/api/v1/workspaces/{workspace_id}/domains": {
         parameters: {
             query?: never;
             header?: never;
@@ -982,7 +982,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workspaces/:workspace_id/domains/{domain_id}/check": {
+    "/api/v1/workspaces/{workspace_id}/domains/{domain_id}/check": {
         parameters: {
             query?: never;
             header?: never;
@@ -999,7 +999,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workspaces/:workspace_id/domains/{domain_id}": {
+    "/api/v1/workspaces/{workspace_id}/domains/{domain_id}": {
         parameters: {
             query?: never;
             header?: never;

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors';
-import { Field, FormError } from './Form';
+import { Field, FormError, SelectField } from './Form';
 
 describe('form fields', () => {
   it('show the error that names them, linked for screen readers', () => {
@@ -25,5 +25,17 @@ describe('form fields', () => {
   it('put an error naming no shown field above the form', () => {
     render(<FormError error={new ApiError(429, 'rate_limited', 'too many attempts', null)} fields={['email']} />);
     expect(screen.getByRole('alert').textContent).toBe('too many attempts');
+  });
+
+  it('show the error that names a select next to it', () => {
+    const error = new ApiError(422, 'not_found', 'no such portfolio in this workspace', 'portfolio_id');
+    render(
+      <SelectField label="Portfolio" name="portfolio_id" error={error}>
+        <option value="p">CV</option>
+      </SelectField>,
+    );
+    const select = screen.getByLabelText('Portfolio');
+    expect(select.getAttribute('aria-invalid')).toBe('true');
+    expect(select.getAttribute('aria-describedby')).toBe(screen.getByRole('alert').id);
   });
 });

@@ -1,23 +1,30 @@
 import { useCallback, useId, useState } from 'react';
-import type { FormEvent, InputHTMLAttributes, ReactNode } from 'react';
+import type { FormEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
 import { ApiError, fieldMessage, toApiError } from '../api/errors';
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+interface Labelled {
   label: string;
   name: string;
   error?: ApiError | null;
   hint?: ReactNode;
 }
 
-/** A labelled input that shows the API's message when the error names this field. */
-export function Field({ label, name, error, hint, ...input }: FieldProps) {
+interface ControlProps {
+  id: string;
+  name: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** A labelled control, with its hint or, when the error names it, the API's message. */
+function Frame({ label, name, error, hint, control }: Labelled & { control: (props: ControlProps) => ReactNode }) {
   const id = useId();
   const message = fieldMessage(error ?? null, name);
   const described = message ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div className={message ? 'field field-invalid' : 'field'}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={message ? true : undefined} aria-describedby={described} {...input} />
+      {control({ id, name, 'aria-invalid': message ? true : undefined, 'aria-describedby': described })}
       {hint && !message && (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -30,6 +37,16 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
       )}
     </div>
   );
+}
+
+/** A labelled input that shows the API's message when the error names this field. */
+export function Field({ label, name, error, hint, ...input }: Labelled & InputHTMLAttributes<HTMLInputElement>) {
+  return <Frame label={label} name={name} error={error} hint={hint} control={(props) => <input {...props} {...input} />} />;
+}
+
+/** `Field` for a choice among options, given as children. */
+export function SelectField({ label, name, error, hint, ...select }: Labelled & SelectHTMLAttributes<HTMLSelectElement>) {
+  return <Frame label={label} name={name} error={error} hint={hint} control={(props) => <select {...props} {...select} />} />;
 }
 
 /** The error of a form that names no field (or a field the form does not show). */

@@ -62,6 +62,7 @@ export function AppShell({ title, children }: { title: string; children: ReactNo
             Home
           </NavLink>
           <NavLink to="/stats">Statistics</NavLink>
+          <NavLink to="/domains">Domains</NavLink>
           {current && <NavLink to={`/workspaces/${current.id}/members`}>Members</NavLink>}
           <NavLink to="/settings">Account</NavLink>
         </nav>

@@ -10,4 +10,5 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   invitations: 'Invitations to workspaces',
   milestones: 'View milestones',
   digest: 'Weekly statistics digest',
+  domains: 'Custom domains going live or failing',
 };

@@ -45,7 +45,8 @@ impl SiteSeal {
         if parts.next().is_some() || hex.len() != 64 {
             return None;
         }
-        let tag = (0..32).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect::<Option<Vec<u8>>>()?;
+        let tag =
+            (0..32).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect::<Option<Vec<u8>>>()?;
         self.mac(handle, portfolio, host).verify_slice(&tag).ok()?;
         Some((handle.to_owned(), portfolio))
     }

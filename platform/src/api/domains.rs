@@ -92,16 +92,16 @@ impl DomainsApi {
     }
 }
 
-#[OpenApi(prefix_path = "/api/v1/workspaces/:workspace_id/domains", tag = "ApiTags::Domains")]
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Domains")]
 impl DomainsApi {
     /// Connect a domain (owners); the answer lists the DNS records to create
-    #[oai(path = "/", method = "post", operation_id = "addDomain")]
+    #[oai(path = "/workspaces/:workspace_id/domains", method = "post", operation_id = "addDomain")]
     async fn add(
         &self,
         session: Session,
         workspace_id: Path<Uuid>,
         body: ApiJson<NewDomain>,
-    ) -> ApiResult<poem_openapi::payload::Json<DomainView>> {
+    ) -> ApiResult<Json<DomainView>> {
         let domain = domains::add(
             &self.state.pool,
             WorkspaceId(workspace_id.0),
@@ -115,15 +115,20 @@ impl DomainsApi {
     }
 
     /// The workspace's domains with their status
-    #[oai(path = "/", method = "get", operation_id = "listDomains")]
+    #[oai(path = "/workspaces/:workspace_id/domains", method = "get", operation_id = "listDomains")]
     async fn list(&self, session: Session, workspace_id: Path<Uuid>) -> ApiResult<Json<Vec<DomainView>>> {
         let found = domains::list(&self.state.pool, WorkspaceId(workspace_id.0), session.user.id).await?;
         Ok(Json(found.into_iter().map(|domain| self.view(domain)).collect()))
     }
 
     /// Check the domain's DNS records now (owners)
-    #[oai(path = "/:domain_id/check", method = "post", operation_id = "checkDomain")]
-    async fn check(&self, session: Session, workspace_id: Path<Uuid>, domain_id: Path<Uuid>) -> ApiResult<Json<DomainView>> {
+    #[oai(path = "/workspaces/:workspace_id/domains/:domain_id/check", method = "post", operation_id = "checkDomain")]
+    async fn check(
+        &self,
+        session: Session,
+        workspace_id: Path<Uuid>,
+        domain_id: Path<Uuid>,
+    ) -> ApiResult<Json<DomainView>> {
         let domain = domains::check_now(
             &self.state.pool,
             &self.state.domains,
@@ -136,7 +141,7 @@ impl DomainsApi {
     }
 
     /// Point the domain at another portfolio of the workspace (owners)
-    #[oai(path = "/:domain_id", method = "patch", operation_id = "updateDomain")]
+    #[oai(path = "/workspaces/:workspace_id/domains/:domain_id", method = "patch", operation_id = "updateDomain")]
     async fn update(
         &self,
         session: Session,
@@ -156,7 +161,7 @@ impl DomainsApi {
     }
 
     /// Disconnect the domain (owners); its certificate is no longer served
-    #[oai(path = "/:domain_id", method = "delete", operation_id = "deleteDomain")]
+    #[oai(path = "/workspaces/:workspace_id/domains/:domain_id", method = "delete", operation_id = "deleteDomain")]
     async fn delete(&self, session: Session, workspace_id: Path<Uuid>, domain_id: Path<Uuid>) -> ApiResult<NoContent> {
         domains::remove(&self.state.pool, WorkspaceId(workspace_id.0), session.user.id, domain_id.0).await?;
         Ok(NoContent::Done)

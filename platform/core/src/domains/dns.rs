@@ -52,13 +52,11 @@ impl Checker {
         // Owners fix a record and press "check now": an answer cached from a minute ago
         // would tell them it is still wrong.
         options.cache_size = 0;
-        let resolver = Resolver::builder_with_config(
-            ResolverConfig::from_name_servers(servers),
-            TokioRuntimeProvider::default(),
-        )
-        .with_options(options)
-        .build()
-        .expect("a resolver with explicit name servers builds");
+        let resolver =
+            Resolver::builder_with_config(ResolverConfig::from_name_servers(servers), TokioRuntimeProvider::default())
+                .with_options(options)
+                .build()
+                .expect("a resolver with explicit name servers builds");
         Checker {
             resolver,
             edge_hostname: config.edge_hostname.trim_end_matches('.').to_ascii_lowercase(),

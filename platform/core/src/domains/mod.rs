@@ -217,7 +217,9 @@ pub async fn point(pool: &PgPool, workspace: WorkspaceId, actor: UserId, id: Uui
     let mut transaction = pool.begin().await?;
     find(&mut transaction, workspace, id).await?;
     require_portfolio(&mut transaction, workspace, portfolio).await?;
-    sqlx::query!("UPDATE domains SET portfolio_id = $1 WHERE id = $2", portfolio, id).execute(&mut *transaction).await?;
+    sqlx::query!("UPDATE domains SET portfolio_id = $1 WHERE id = $2", portfolio, id)
+        .execute(&mut *transaction)
+        .await?;
     let domain = find(&mut transaction, workspace, id).await?;
     transaction.commit().await?;
     Ok(domain)
@@ -225,9 +227,8 @@ pub async fn point(pool: &PgPool, workspace: WorkspaceId, actor: UserId, id: Uui
 
 pub async fn remove(pool: &PgPool, workspace: WorkspaceId, actor: UserId, id: Uuid) -> Result<()> {
     workspaces::require_role(pool, workspace, actor, Role::Owner).await?;
-    let deleted = sqlx::query!("DELETE FROM domains WHERE id = $1 AND workspace_id = $2", id, workspace.0)
-        .execute(pool)
-        .await?;
+    let deleted =
+        sqlx::query!("DELETE FROM domains WHERE id = $1 AND workspace_id = $2", id, workspace.0).execute(pool).await?;
     if deleted.rows_affected() == 0 {
         return Err(Error::NotFound);
     }
@@ -359,34 +360,27 @@ pub struct Site {
     pub portfolio_id: Uuid,
 }
 
-/// The site served at a custom domain: only domains that are active (or failing a re-check,
-/// which does not take a working site down at once).
-pub async fn site_of(pool: &PgPool, hostname: &str) -> Result<Option<Site>> {
+/// A custom domain's status and site, for the router: it serves active (and failing, which
+/// does not take a working site down at once) domains and orders certificates for proven ones.
+pub async fn lookup(pool: &PgPool, hostname: &str) -> Result<Option<(Status, Site)>> {
     let row = sqlx::query!(
-        r#"SELECT d.workspace_id, w.handle::text AS "handle!", d.portfolio_id
+        r#"SELECT d.status, d.workspace_id, w.handle::text AS "handle!", d.portfolio_id
            FROM domains d JOIN workspaces w ON w.id = d.workspace_id
-           WHERE d.hostname = $1 AND d.status IN ('active', 'failing')"#,
+           WHERE d.hostname = $1"#,
         hostname,
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|row| Site { workspace_id: WorkspaceId(row.workspace_id), handle: row.handle, portfolio_id: row.portfolio_id }))
+    Ok(row.map(|row| {
+        let site =
+            Site { workspace_id: WorkspaceId(row.workspace_id), handle: row.handle, portfolio_id: row.portfolio_id };
+        (Status::parse(&row.status), site)
+    }))
 }
 
 /// Whether a workspace has this handle.
 pub async fn handle_exists(pool: &PgPool, handle: &str) -> Result<bool> {
     Ok(sqlx::query_scalar!("SELECT 1 FROM workspaces WHERE handle = $1", handle).fetch_optional(pool).await?.is_some())
-}
-
-/// Whether a certificate may be ordered for a custom domain: its owner proved it.
-pub async fn is_proven(pool: &PgPool, hostname: &str) -> Result<bool> {
-    Ok(sqlx::query_scalar!(
-        "SELECT 1 FROM domains WHERE hostname = $1 AND status IN ('verified', 'active', 'failing')",
-        hostname
-    )
-    .fetch_optional(pool)
-    .await?
-    .is_some())
 }
 
 #[cfg(test)]
