@@ -132,6 +132,15 @@ ensure_poppler() {
 }
 
 # ensure_chromium: Debian's Chromium for browser tests and the editor benchmark.
+# Pebble, a real ACME server, and its DNS test server, for the router's TLS tests.
+ensure_pebble() {
+  if ! command -v pebble >/dev/null || ! command -v pebble-challtestsrv >/dev/null; then
+    [ "$(id -u)" = 0 ] || die "Pebble is needed for the TLS tests: apt-get install -y pebble"
+    say "installing Pebble"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pebble >/dev/null
+  fi
+}
+
 ensure_chromium() {
   CHROMIUM_PATH=${CHROMIUM_PATH:-$(command -v chromium || command -v chromium-browser || true)}
   if [ -z "$CHROMIUM_PATH" ]; then

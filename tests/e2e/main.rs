@@ -3,6 +3,7 @@
 //! does).
 
 mod config;
+mod domains;
 mod export;
 mod periodic;
 mod processes;

@@ -38,16 +38,18 @@ async fn requests_reach_the_platform_with_trustworthy_forwarded_headers() {
             ("VITRINE_PLATFORM_URL", format!("http://127.0.0.1:{upstream}")),
             ("VITRINE_HTTP_PORT", public.to_string()),
             ("VITRINE_ROUTER_ADMIN_ADDR", format!("127.0.0.1:{admin}")),
+            ("VITRINE_ROUTER_SECRET", "the routers' secret for end-to-end tests".to_owned()),
         ],
     );
     wait_ready(&format!("http://127.0.0.1:{admin}/readyz")).await;
     let client = reqwest::Client::new();
     let reply: Value = client
         .get(format!("http://127.0.0.1:{public}/p/ann/site?x=1"))
-        .header("host", format!("ann.localhost:{public}"))
+        .header("host", format!("localhost:{public}"))
         .header("x-forwarded-for", "203.0.113.66")
         .header("x-forwarded-host", "evil.example")
         .header("x-forwarded-proto", "https")
+        .header("x-vitrine-site", "ann 00000000-0000-0000-0000-000000000000 forged")
         .send()
         .await
         .unwrap()
@@ -57,13 +59,21 @@ async fn requests_reach_the_platform_with_trustworthy_forwarded_headers() {
     let headers = &reply["headers"];
     assert_eq!(reply["path"], "/p/ann/site?x=1");
     assert_eq!(headers["x-forwarded-for"], "127.0.0.1", "the client's own claim is replaced: {headers}");
-    assert_eq!(headers["x-forwarded-host"], format!("ann.localhost:{public}"));
+    assert_eq!(headers["x-forwarded-host"], format!("localhost:{public}"));
     assert_eq!(headers["x-forwarded-proto"], "http");
+    assert_eq!(headers["x-vitrine-site"], Value::Null, "a client cannot name a site");
+
+    for stranger in ["random.example", "nobody.localhost", "a.b.localhost"] {
+        let response = client.get(format!("http://127.0.0.1:{public}/")).header("host", stranger).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{stranger}");
+        assert!(response.text().await.unwrap().contains("No site here"), "{stranger} is nobody's site");
+    }
 
     let metrics = client.get(format!("http://127.0.0.1:{public}/metrics")).send().await.unwrap();
     assert_eq!(metrics.status(), 404, "metrics stay off the public port");
     let private = client.get(format!("http://127.0.0.1:{admin}/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(private.contains("vitrine_router_http_responses_total{status=\"200\"} 1"), "{private}");
+    assert!(private.contains("vitrine_router_http_responses_total{status=\"404\"} 4"), "{private}");
     assert_eq!(client.get(format!("http://127.0.0.1:{admin}/healthz")).send().await.unwrap().status(), 200);
 }
 
@@ -78,10 +88,16 @@ async fn an_unreachable_platform_gets_a_502_in_the_error_body() {
             ("VITRINE_PLATFORM_URL", format!("http://127.0.0.1:{nowhere}")),
             ("VITRINE_HTTP_PORT", public.to_string()),
             ("VITRINE_ROUTER_ADMIN_ADDR", format!("127.0.0.1:{admin}")),
+            ("VITRINE_ROUTER_SECRET", "the routers' secret for end-to-end tests".to_owned()),
         ],
     );
     wait_ready(&format!("http://127.0.0.1:{admin}/readyz")).await;
-    let response = reqwest::get(format!("http://127.0.0.1:{public}/api/v1/me")).await.unwrap();
+    let response = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{public}/api/v1/me"))
+        .header("host", "localhost")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 502);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "bad_gateway");

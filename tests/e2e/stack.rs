@@ -38,6 +38,7 @@ async fn sign_up_through_the_router_with_the_emailed_link() {
             ("VITRINE_PLATFORM_URL", format!("http://127.0.0.1:{platform}")),
             ("VITRINE_HTTP_PORT", public.to_string()),
             ("VITRINE_ROUTER_ADMIN_ADDR", format!("127.0.0.1:{admin}")),
+            ("VITRINE_ROUTER_SECRET", "the routers' secret for end-to-end tests".to_owned()),
         ],
     );
     for ready in [

@@ -16,6 +16,7 @@ use rustls::ServerConfig;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::Acceptor;
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use sqlx::PgPool;
 use tokio::net::TcpStream;
 use tokio_rustls::LazyConfigAcceptor;
@@ -150,9 +151,13 @@ impl Tls {
     async fn challenge_config(&self, name: &str) -> anyhow::Result<Option<Arc<ServerConfig>>> {
         let Some(sealer) = &self.sealer else { return Ok(None) };
         let Some((cert, key)) = certificates::challenge(&self.pool, sealer, name).await? else { return Ok(None) };
+        // Not `with_single_cert`: it parses the certificate, and the parser refuses the
+        // critical acmeIdentifier extension this certificate exists to carry.
+        let key = rustls::crypto::ring::sign::any_ecdsa_type(&PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)))?;
+        let certified = CertifiedKey::new(vec![CertificateDer::from(cert)], key);
         let mut config = ServerConfig::builder()
             .with_no_client_auth()
-            .with_single_cert(vec![CertificateDer::from(cert)], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)))?;
+            .with_cert_resolver(Arc::new(SingleCertAndKey::from(certified)));
         config.alpn_protocols = vec![rustls_acme::acme::ACME_TLS_ALPN_NAME.to_vec()];
         Ok(Some(Arc::new(config)))
     }

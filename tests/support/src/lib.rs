@@ -5,6 +5,7 @@
 pub mod database;
 pub mod mail;
 pub mod openid;
+pub mod pebble;
 pub mod proxy;
 pub mod redirect;
 pub mod s3;
