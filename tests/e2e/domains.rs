@@ -104,7 +104,7 @@ async fn a_custom_domain_gets_one_certificate_that_every_router_serves() {
     platform.extend([
         ("VITRINE_PLATFORM_ADDR", format!("127.0.0.1:{platform_port}")),
         ("VITRINE_PUBLIC_URL", base.clone()),
-        ("VITRINE_DNS_SERVERS", pebble.dns.clone()),
+        ("VITRINE_DNS_SERVERS", pebble.dns.address.clone()),
         ("VITRINE_EDGE_HOSTNAME", "edge.vitrine.test".to_owned()),
         ("VITRINE_EDGE_ADDRESSES", "127.0.0.1".to_owned()),
     ]);
@@ -176,7 +176,7 @@ async fn a_custom_domain_gets_one_certificate_that_every_router_serves() {
         assert!(refused.is_err(), "{unproven} must get no handshake");
     }
 
-    pebble.set_txt("_vitrine.alice-portfolio.test", txt["value"].as_str().unwrap()).await;
+    pebble.dns.set_txt("_vitrine.alice-portfolio.test", txt["value"].as_str().unwrap()).await;
     let domain_id = domain["id"].as_str().unwrap();
     let (status, checked) =
         alice.send("POST", &format!("/api/v1/workspaces/{alice_workspace}/domains/{domain_id}/check"), None).await;

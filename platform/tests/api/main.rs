@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod domains;
 mod exports;
 mod isolation;
 mod maintenance;

@@ -1,6 +1,6 @@
 //! A real ACME server on loopback: Pebble, with pebble-challtestsrv as its DNS server (every
-//! name answers 127.0.0.1 unless told otherwise; TXT records are set through its management
-//! API). Pebble's own HTTPS certificate comes from a small CA made here; the root that signs
+//! name answers 127.0.0.1 unless told otherwise; records are set through its management API),
+//! which tests of domain checks use alone. Pebble's own HTTPS certificate comes from a small CA made here; the root that signs
 //! issued certificates is Pebble's and changes at every start.
 
 use std::path::PathBuf;
@@ -10,17 +10,82 @@ use std::time::Duration;
 use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose};
 use serde_json::json;
 
+/// pebble-challtestsrv as a DNS server: every name answers 127.0.0.1 unless told otherwise.
+pub struct TestDns {
+    child: Child,
+    /// `ip:port` of the DNS server, for resolvers under test.
+    pub address: String,
+    management: u16,
+}
+
+impl TestDns {
+    pub async fn start() -> TestDns {
+        let (dns, management) = (free_port(), free_port());
+        let child = Command::new("pebble-challtestsrv")
+            .args(["-dns01", &format!("127.0.0.1:{dns}"), "-management", &format!("127.0.0.1:{management}")])
+            .args(["-http01", "", "-https01", "", "-tlsalpn01", "", "-defaultIPv6", ""])
+            .stdout(output())
+            .stderr(output())
+            .spawn()
+            .expect("pebble-challtestsrv runs (ops/lib.sh ensure_pebble installs it)");
+        let server = TestDns { child, address: format!("127.0.0.1:{dns}"), management };
+        crate::eventually(Duration::from_secs(20), "the test DNS server", || async {
+            std::net::TcpStream::connect(("127.0.0.1", management)).ok()
+        })
+        .await;
+        server
+    }
+
+    async fn manage(&self, action: &str, body: serde_json::Value) {
+        let response = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{}/{action}", self.management))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "challtestsrv refused {action}");
+    }
+
+    /// Publishes a TXT record (`name` without the trailing dot).
+    pub async fn set_txt(&self, name: &str, value: &str) {
+        self.manage("set-txt", json!({ "host": format!("{name}."), "value": value })).await;
+    }
+
+    pub async fn clear_txt(&self, name: &str) {
+        self.manage("clear-txt", json!({ "host": format!("{name}.") })).await;
+    }
+
+    /// Makes `name` answer these IPv4 addresses instead of 127.0.0.1.
+    pub async fn add_a(&self, name: &str, addresses: &[&str]) {
+        self.manage("add-a", json!({ "host": format!("{name}."), "addresses": addresses })).await;
+    }
+
+    /// Back to answering 127.0.0.1.
+    pub async fn clear_a(&self, name: &str) {
+        self.manage("clear-a", json!({ "host": format!("{name}.") })).await;
+    }
+}
+
+impl Drop for TestDns {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn output() -> Stdio {
+    if std::env::var_os("VITRINE_TEST_LOGS").is_none() { Stdio::null() } else { Stdio::inherit() }
+}
+
 pub struct Pebble {
     dir: PathBuf,
-    children: Vec<Child>,
+    child: Child,
+    pub dns: TestDns,
     /// The ACME directory URL.
     pub directory: String,
     /// The CA file that makes Pebble's own HTTPS trusted.
     pub ca_file: PathBuf,
-    /// `ip:port` of the DNS server, for resolvers under test.
-    pub dns: String,
     management: u16,
-    challenges: u16,
 }
 
 fn free_port() -> u16 {
@@ -46,11 +111,11 @@ impl Pebble {
         std::fs::write(dir.join("cert.pem"), leaf.pem()).unwrap();
         std::fs::write(dir.join("key.pem"), leaf_key.serialize_pem()).unwrap();
 
-        let (acme, pebble_management, dns, management, http) =
-            (free_port(), free_port(), free_port(), free_port(), free_port());
+        let dns = TestDns::start().await;
+        let (acme, management, http) = (free_port(), free_port(), free_port());
         let config = json!({ "pebble": {
             "listenAddress": format!("127.0.0.1:{acme}"),
-            "managementListenAddress": format!("127.0.0.1:{pebble_management}"),
+            "managementListenAddress": format!("127.0.0.1:{management}"),
             "certificate": dir.join("cert.pem"),
             "privateKey": dir.join("key.pem"),
             "httpPort": http,
@@ -59,22 +124,8 @@ impl Pebble {
             "externalAccountBindingRequired": false,
         }});
         std::fs::write(dir.join("pebble.json"), config.to_string()).unwrap();
-        let quiet = std::env::var_os("VITRINE_TEST_LOGS").is_none();
-        let output = || if quiet { Stdio::null() } else { Stdio::inherit() };
-        let challtestsrv = Command::new("pebble-challtestsrv")
-            .args(["-dns01", &format!("127.0.0.1:{dns}"), "-management", &format!("127.0.0.1:{management}")])
-            .args(["-http01", "", "-https01", "", "-tlsalpn01", "", "-defaultIPv6", ""])
-            .stdout(output())
-            .stderr(output())
-            .spawn()
-            .expect("pebble-challtestsrv runs (ops/lib.sh ensure_pebble installs it)");
         let pebble = Command::new("pebble")
-            .args([
-                "-config",
-                &dir.join("pebble.json").display().to_string(),
-                "-dnsserver",
-                &format!("127.0.0.1:{dns}"),
-            ])
+            .args(["-config", &dir.join("pebble.json").display().to_string(), "-dnsserver", &dns.address])
             .env("PEBBLE_VA_NOSLEEP", "1")
             .env("PEBBLE_WFE_NONCEREJECT", "0")
             .env("PEBBLE_AUTHZREUSE", "0")
@@ -85,11 +136,10 @@ impl Pebble {
         let pebble = Pebble {
             ca_file: dir.join("ca.pem"),
             dir,
-            children: vec![challtestsrv, pebble],
+            child: pebble,
+            dns,
             directory: format!("https://localhost:{acme}/dir"),
-            dns: format!("127.0.0.1:{dns}"),
             management,
-            challenges: pebble_management,
         };
         // Pebble says it listens even when its port is taken: ask the port itself.
         let client = pebble.client();
@@ -107,30 +157,17 @@ impl Pebble {
         reqwest::Client::builder().add_root_certificate(ca).build().unwrap()
     }
 
-    /// Publishes a TXT record (`name` without the trailing dot).
-    pub async fn set_txt(&self, name: &str, value: &str) {
-        let response = reqwest::Client::new()
-            .post(format!("http://127.0.0.1:{}/set-txt", self.management))
-            .json(&json!({ "host": format!("{name}."), "value": value }))
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success(), "challtestsrv refused the TXT record");
-    }
-
     /// The root that signs the certificates this Pebble issues (PEM).
     pub async fn issuing_root(&self) -> String {
-        let url = format!("https://127.0.0.1:{}/roots/0", self.challenges);
+        let url = format!("https://127.0.0.1:{}/roots/0", self.management);
         self.client().get(url).send().await.unwrap().text().await.unwrap()
     }
 }
 
 impl Drop for Pebble {
     fn drop(&mut self) {
-        for child in &mut self.children {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
