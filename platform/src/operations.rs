@@ -1,4 +1,5 @@
-//! The operator's page at `/ops`: queues, failures with retry and discard, workers. Only
+//! The operator's page at `/ops`: queues, failures with retry and discard, workers, the
+//! routers' certificates and their failed orders. Only
 //! admins see it; to everyone else it does not exist (the same 404 as any unknown page).
 
 use std::sync::Arc;
@@ -7,8 +8,8 @@ use askama::Template;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Path};
 use poem::{IntoResponse, Request, Response, handler};
-use vitrine_core::accounts;
 use vitrine_core::operations::{self, Failure, QueueCounts, WorkerSeen};
+use vitrine_core::{accounts, certificates};
 
 use crate::State;
 
@@ -19,6 +20,7 @@ struct OpsPage {
     queues: Vec<QueueCounts>,
     failures: Vec<Failure>,
     workers: Vec<WorkerSeen>,
+    certificates: Vec<certificates::Status>,
 }
 
 /// Whether the request comes from a signed-in admin.
@@ -50,6 +52,7 @@ pub async fn page(request: &Request, state: Data<&Arc<State>>) -> Response {
             queues: operations::queues(&state.pool).await?,
             failures: operations::failures(&state.pool, 50).await?,
             workers: operations::workers(&state.pool).await?,
+            certificates: certificates::overview(&state.pool).await?,
         })
     };
     match loaded.await {

@@ -52,8 +52,13 @@ async fn an_admin_sees_a_failed_job_and_retries_it_and_nobody_else_sees_the_page
     }
     assert_eq!(job_state(&app, &job).await.0, "Failed", "outsiders changed nothing");
 
+    // A router's failed certificate order shows, with its error and back-off.
+    vitrine_core::certificates::record_failure(&app.db.pool, "ann.dev", "the CA could not connect", chrono::Utc::now())
+        .await
+        .unwrap();
     let page = admin.get("/ops").await.expect(200);
     let html = page.body.as_str().unwrap();
+    assert!(html.contains("<code>ann.dev</code>") && html.contains("the CA could not connect"), "{html}");
     assert!(html.contains("vitrine.email"));
     assert!(html.contains("550 mailbox unavailable"));
     assert!(html.contains(&format!("/ops/jobs/{job}/retry")));
