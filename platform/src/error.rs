@@ -70,6 +70,9 @@ pub enum ApiError {
     /// Something failed on our side
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
+    /// A service this needs is not set up or not answering
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -143,6 +146,10 @@ impl From<Error> for ApiError {
                 body("rate_limited", format!("too many attempts; retry in {} s", retry_after.as_secs()), None),
                 retry_after.as_secs(),
             ),
+            Error::QuotaExceeded { message, retry_after } => {
+                ApiError::TooManyRequests(body("quota_exceeded", message, None), retry_after.as_secs())
+            }
+            Error::Unavailable { code, message } => ApiError::Unavailable(body(code, message, None)),
             Error::Database(error) => internal(&error),
             Error::Internal(error) => internal(&*error),
         }

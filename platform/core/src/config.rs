@@ -222,3 +222,28 @@ pub fn parse_secret(value: &str) -> Result<Secret, String> {
     }
     Ok(Secret::new(value))
 }
+
+/// The AI provider: any OpenAI-compatible chat-completions endpoint (OpenAI, Ollama,
+/// llama.cpp's server). Without a base URL the AI features explain how to turn them on.
+#[derive(Clone, Debug, clap::Args)]
+pub struct AiConfig {
+    /// Base URL of the API, such as https://api.openai.com/v1 or http://127.0.0.1:11434/v1
+    #[arg(long, env = "VITRINE_AI_BASE_URL", value_parser = parse_http_url)]
+    pub ai_base_url: Option<url::Url>,
+
+    /// The provider's API key (local servers need none)
+    #[arg(long, env = "VITRINE_AI_API_KEY", hide_env_values = true)]
+    pub ai_api_key: Option<Secret>,
+
+    /// The model asked
+    #[arg(long, env = "VITRINE_AI_MODEL", default_value = "gpt-4o-mini")]
+    pub ai_model: String,
+
+    /// How long one answer may take, retries included
+    #[arg(long, env = "VITRINE_AI_TIMEOUT", default_value = "90s", value_parser = parse_duration)]
+    pub ai_timeout: std::time::Duration,
+
+    /// AI requests a workspace may make per day
+    #[arg(long, env = "VITRINE_AI_DAILY_REQUESTS", default_value_t = 50)]
+    pub ai_daily_requests: i32,
+}

@@ -31,6 +31,12 @@ pub enum Error {
     Conflict { code: &'static str, message: String, field: Option<String> },
     #[error("too many attempts; retry in {} s", retry_after.as_secs())]
     RateLimited { retry_after: Duration },
+    /// A daily allowance (AI requests) is used up.
+    #[error("{message}")]
+    QuotaExceeded { message: String, retry_after: Duration },
+    /// A service this needs is not set up or not answering (the AI provider).
+    #[error("{message}")]
+    Unavailable { code: &'static str, message: String },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]

@@ -12,6 +12,7 @@ use crate::email::EmailMessage;
 pub const EMAIL_QUEUE: &str = "vitrine.email";
 pub const EXPORT_QUEUE: &str = "vitrine.export";
 pub const NOTIFICATION_QUEUE: &str = "vitrine.notification";
+pub const AI_QUEUE: &str = "vitrine.ai";
 
 /// Attempts before a job is left in the failed state for an operator to see.
 pub const MAX_ATTEMPTS: usize = 8;
@@ -27,6 +28,12 @@ pub struct SendEmail {
 /// Renders the PDF of the export job `job_id` (a row of `jobs`, which holds the input).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RenderPdf {
+    pub job_id: Uuid,
+}
+
+/// Runs an AI generation recorded in `jobs`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Generate {
     pub job_id: Uuid,
 }
 

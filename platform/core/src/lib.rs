@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod ai;
 pub mod certificates;
 pub mod config;
 pub mod db;

@@ -99,7 +99,7 @@ async fn preferences_choose_what_shows_and_what_is_emailed() {
     let (ann, bob, portfolio) = ann_and_bob(&app).await;
     let defaults = ann.get("/api/v1/me/notification-preferences").await.expect(200).body;
     let defaults = defaults.as_array().unwrap();
-    assert_eq!(defaults.len(), 6);
+    assert_eq!(defaults.len(), 7);
     let find =
         |list: &[Value], category: &str| list.iter().find(|entry| entry["category"] == category).unwrap().clone();
     assert_eq!(find(defaults, "exports"), json!({ "category": "exports", "in_app": true, "email": true }));
