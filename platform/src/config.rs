@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use ipnet::IpNet;
 use vitrine_core::config::{
-    DatabaseConfig, DomainsConfig, LogConfig, PublicUrlConfig, Secret, parse_http_url, parse_secret,
+    AiConfig, DatabaseConfig, DomainsConfig, LogConfig, PublicUrlConfig, Secret, parse_http_url, parse_secret,
 };
 
 #[derive(Clone, Debug, clap::Args)]
@@ -50,6 +50,9 @@ pub struct PlatformConfig {
 
     #[command(flatten)]
     pub domains: DomainsConfig,
+
+    #[command(flatten)]
+    pub ai: AiConfig,
 
     #[command(flatten)]
     pub google: GoogleConfig,

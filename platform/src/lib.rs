@@ -47,6 +47,9 @@ pub struct State {
     pub domains: vitrine_core::domains::Checker,
     /// Checks the router's site header; custom domains are not served without it.
     pub site_seal: Option<SiteSeal>,
+    /// The AI provider, when one is configured.
+    pub ai: Option<vitrine_core::ai::Provider>,
+    pub ai_daily_requests: i32,
 }
 
 pub struct Application {
@@ -100,6 +103,8 @@ impl Application {
             views: views.clone(),
             domains: vitrine_core::domains::Checker::new(&config.domains),
             site_seal: config.router_secret.as_ref().map(|secret| SiteSeal::new(secret.expose())),
+            ai: vitrine_core::ai::Provider::new(&config.ai),
+            ai_daily_requests: config.ai.ai_daily_requests,
         });
         public::listen_for_changes(pool.clone(), state.clone());
         let state_for_logs = state.clone();
@@ -193,6 +198,8 @@ pub fn openapi_spec() -> String {
             edge_addresses: Vec::new(),
         }),
         site_seal: None,
+        ai: None,
+        ai_daily_requests: 0,
     });
     api::service(state).spec()
 }

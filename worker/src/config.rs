@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use vitrine_core::config::{DatabaseConfig, DomainsConfig, LogConfig, PublicUrlConfig, Secret};
+use vitrine_core::config::{AiConfig, DatabaseConfig, DomainsConfig, LogConfig, PublicUrlConfig, Secret};
 use vitrine_core::media::MediaConfig;
 
 /// Vitrine's background worker: sends email and runs every slow or scheduled job.
@@ -28,6 +28,9 @@ pub struct WorkerConfig {
 
     #[command(flatten)]
     pub domains: DomainsConfig,
+
+    #[command(flatten)]
+    pub ai: AiConfig,
 
     /// Name of this worker process; must differ between replicas (default: host, pid and a random part)
     #[arg(long, env = "VITRINE_WORKER_NAME")]

@@ -25,7 +25,8 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use sqlx::PgPool;
 use vitrine_core::email::Links;
 use vitrine_core::jobs::{
-    EMAIL_QUEUE, EXPORT_QUEUE, EmailNotification, MAX_ATTEMPTS, NOTIFICATION_QUEUE, RenderPdf, SendEmail,
+    AI_QUEUE, EMAIL_QUEUE, EXPORT_QUEUE, EmailNotification, Generate, MAX_ATTEMPTS, NOTIFICATION_QUEUE, RenderPdf,
+    SendEmail,
 };
 use vitrine_core::media::MediaStore;
 use vitrine_core::telemetry::Metrics;
@@ -151,6 +152,11 @@ async fn main() -> anyhow::Result<()> {
     let export_storage = PostgresStorage::<RenderPdf>::new(&pool).with_config(queue_config(EXPORT_QUEUE));
     let notification_storage =
         PostgresStorage::<EmailNotification>::new(&pool).with_config(queue_config(NOTIFICATION_QUEUE));
+    let ai_storage = PostgresStorage::<Generate>::new(&pool).with_config(queue_config(AI_QUEUE));
+    let provider = vitrine_core::ai::Provider::new(&config.ai);
+    if provider.is_none() {
+        tracing::info!("VITRINE_AI_BASE_URL is not set: AI generations fail with a message saying how to enable them");
+    }
     let links = Links::new(config.public.public_url.clone());
     let periodic = tokio::spawn(periodic::run(
         pool.clone(),
@@ -174,6 +180,8 @@ async fn main() -> anyhow::Result<()> {
     let export_worker = format!("{name}.export");
     let (export_pool, export_counters) = (pool.clone(), counters.clone());
     let notification_worker = format!("{name}.notification");
+    let ai_worker = format!("{name}.ai");
+    let (ai_pool, ai_counters) = (pool.clone(), counters.clone());
     let (notification_pool, notification_counters, notification_mailer) =
         (pool.clone(), counters.clone(), mailer.clone());
     let monitor = Monitor::new()
@@ -207,6 +215,16 @@ async fn main() -> anyhow::Result<()> {
                 .data(notification_counters.clone())
                 .retry(retry())
                 .build(jobs::notification::send)
+        })
+        .register(move |_restarts| {
+            WorkerBuilder::new(ai_worker.clone())
+                .backend(ai_storage.clone().with_pubsub())
+                .data(ai_pool.clone())
+                .data(provider.clone())
+                .data(ai_counters.clone())
+                .concurrency(4)
+                .retry(retry())
+                .build(jobs::ai::generate)
         });
     let result = monitor.run_with_signal(async {
         vitrine_core::shutdown::signal().await;

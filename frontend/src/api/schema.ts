@@ -1017,6 +1017,60 @@ export interface paths {
         patch: operations["updateDomain"];
         trace?: never;
     };
+    "/api/v1/ai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether AI writing is available, and how to enable it when it is not */
+        get: operations["getAiStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/ai/generations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a portfolio from a description (editors); the answer is the job, whose result is a
+         *     new portfolio or, with `portfolio_id`, sections to insert into it
+         */
+        post: operations["generatePortfolio"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portfolios/{portfolio_id}/ai/assist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the assistant about this portfolio (editors); the reply streams as server-sent events */
+        post: operations["assist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1043,8 +1097,49 @@ export interface components {
             /** @description Required to switch to `password` (unless one is set); changing it signs visitors out */
             password?: string;
         };
+        /** AiStatus */
+        AiStatus: {
+            /** @description Whether a provider is configured */
+            enabled: boolean;
+            /** @description The model asked, when enabled */
+            model?: string;
+            /** @description How to turn AI writing on, when it is off */
+            message?: string;
+            /**
+             * Format: int32
+             * @description Requests a workspace may make per day
+             */
+            daily_requests: number;
+        };
         /** @enum {string} */
         Align: "left" | "center";
+        /** @enum {string} */
+        AssistAction: "rewrite" | "shorten" | "more_formal" | "friendlier" | "fix_grammar" | "translate" | "suggest_headline" | "suggest_summary" | "suggest_sections" | "chat";
+        /**
+         * AssistEvent
+         * @description One server-sent event of the assistant's reply (its SSE event name is `kind`).
+         */
+        AssistEvent: {
+            /**
+             * @description `delta` carries the next piece of text, the last event `done` the whole reply, or
+             *     `error` what went wrong
+             */
+            kind: string;
+            text?: string;
+            message?: string;
+        };
+        /** AssistRequest */
+        AssistRequest: {
+            action: components["schemas"]["AssistAction"];
+            /** @description The selected text, for rewrite, shorten, more_formal, friendlier, fix_grammar, translate */
+            text?: string;
+            /** @description The selected section, as context */
+            section_id?: string;
+            /** @description The person's message, for chat */
+            message?: string;
+            /** @description The target language, for translate */
+            language?: string;
+        };
         /** ChangePasswordRequest */
         ChangePasswordRequest: {
             current_password: string;
@@ -1285,6 +1380,27 @@ export interface components {
             /** @default [] */
             images: components["schemas"]["GalleryImage"][];
         };
+        /** GenerationRequest */
+        GenerationRequest: {
+            /** @description The person's own words about their career: roles, years, employers, skills, projects */
+            prompt: string;
+            /** @description The language to write in (the prompt's when absent) */
+            language?: string;
+            /** @description The tone, such as "professional" or "friendly" */
+            tone?: string;
+            /**
+             * Format: uuid
+             * @description An existing portfolio to offer the sections to; a new portfolio when absent
+             */
+            portfolio_id?: string;
+            /**
+             * @description Section types to write (`experience`, `skills`, …); the usual ones when absent
+             * @default []
+             */
+            sections: string[];
+            /** @description The design of a new portfolio (`modern` when absent) */
+            template?: string;
+        };
         /**
          * HeaderSection
          * @description Name, headline and photo: the top of the page.
@@ -1336,7 +1452,7 @@ export interface components {
             workspace_id: string;
             /** Format: uuid */
             portfolio_id?: string;
-            /** @description `pdf_export` */
+            /** @description `pdf_export` or `ai_generation` */
             kind: string;
             /** @description Queued, running, done or failed (after its retries) */
             status: components["schemas"]["JobStatus"] & unknown;
@@ -1360,6 +1476,11 @@ export interface components {
             pages?: number;
             /** Format: date-time */
             expires_at?: string;
+            /**
+             * @description What a generation produced, once done: `{"kind": "portfolio", "portfolio_id"}` for a new
+             *     portfolio, or `{"kind": "preview", "sections": [...]}` to insert into the job's portfolio
+             */
+            result?: unknown;
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "done" | "failed";
@@ -2138,6 +2259,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     verifyEmail: {
@@ -2252,6 +2382,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     resendVerification: {
@@ -2358,6 +2497,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2479,6 +2627,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     logout: {
@@ -2587,6 +2744,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     logoutAll: {
@@ -2688,6 +2854,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2808,6 +2983,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     confirmPasswordReset: {
@@ -2913,6 +3097,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3051,6 +3244,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     googleCallback: {
@@ -3157,6 +3359,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3295,6 +3506,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     updateMe: {
@@ -3402,6 +3622,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3521,6 +3750,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listWorkspaces: {
@@ -3624,6 +3862,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3745,6 +3992,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getWorkspace: {
@@ -3850,6 +4106,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3973,6 +4238,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listMembers: {
@@ -4085,6 +4359,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     removeMember: {
@@ -4189,6 +4472,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4313,6 +4605,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listInvitations: {
@@ -4418,6 +4719,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4542,6 +4852,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     revokeInvitation: {
@@ -4646,6 +4965,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4767,6 +5095,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listPortfolios: {
@@ -4874,6 +5211,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4997,6 +5343,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getPortfolio: {
@@ -5109,6 +5464,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     deletePortfolio: {
@@ -5212,6 +5576,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5335,6 +5708,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     restorePortfolio: {
@@ -5440,6 +5822,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5559,6 +5950,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getDocument: {
@@ -5665,6 +6065,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5792,6 +6201,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     publishPortfolio: {
@@ -5897,6 +6315,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6016,6 +6443,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     makePrimaryPortfolio: {
@@ -6121,6 +6557,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6244,6 +6689,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rotatePortfolioSecret: {
@@ -6349,6 +6803,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6468,6 +6931,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getVersion: {
@@ -6580,6 +7052,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     restoreVersion: {
@@ -6685,6 +7166,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6825,6 +7315,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listWorkspaceTemplates: {
@@ -6930,6 +7429,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7052,6 +7560,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     deleteWorkspaceTemplate: {
@@ -7156,6 +7673,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7272,6 +7798,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7414,6 +7949,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listMedia: {
@@ -7519,6 +8063,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7649,6 +8202,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     deleteMedia: {
@@ -7753,6 +8315,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7878,6 +8449,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getJob: {
@@ -7983,6 +8563,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8105,6 +8694,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listNotifications: {
@@ -8217,6 +8815,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     countUnreadNotifications: {
@@ -8320,6 +8927,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8441,6 +9057,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getNotificationPreferences: {
@@ -8544,6 +9169,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8665,6 +9299,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     unsubscribe: {
@@ -8770,6 +9413,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8885,6 +9537,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9008,6 +9669,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getWorkspaceStats: {
@@ -9116,6 +9786,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9239,6 +9918,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     listDomains: {
@@ -9344,6 +10032,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9467,6 +10164,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     checkDomain: {
@@ -9573,6 +10279,15 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9691,6 +10406,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     updateDomain: {
@@ -9801,6 +10525,286 @@ export interface operations {
             };
             /** @description Something failed on our side */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAiStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AiStatus"];
+                };
+            };
+        };
+    };
+    generatePortfolio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerationRequest"];
+            };
+        };
+        responses: {
+            /** @description The job is queued; follow it at `/api/v1/jobs/{id}` */
+            202: {
+                headers: {
+                    LOCATION: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Job"];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Sign in first, or the credentials are wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Clashes with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description It existed, but is gone for good */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upload is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    assist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                portfolio_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["AssistEvent"][];
+                };
+            };
+            /** @description The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Sign in first, or the credentials are wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Clashes with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description It existed, but is gone for good */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The upload is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Something failed on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this needs is not set up or not answering */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

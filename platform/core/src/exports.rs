@@ -77,6 +77,8 @@ pub struct Job {
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub export: Option<Export>,
+    /// What a generation produced (see `ai::generation::Outcome`).
+    pub result: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,7 +147,7 @@ pub async fn request_pdf(
 pub async fn job(pool: &PgPool, id: Uuid, actor: UserId) -> Result<Job> {
     let row = sqlx::query!(
         r#"SELECT j.id, j.workspace_id, j.portfolio_id, j.kind, j.status, j.progress, j.error, j.created_at,
-                  j.finished_at, e.id AS "export_id?", e.filename AS "filename?", e.size_bytes AS "size_bytes?",
+                  j.finished_at, j.result, e.id AS "export_id?", e.filename AS "filename?", e.size_bytes AS "size_bytes?",
                   e.pages, e.expires_at AS "expires_at?"
            FROM jobs j
            JOIN workspace_members m ON m.workspace_id = j.workspace_id AND m.user_id = $2
@@ -174,6 +176,7 @@ pub async fn job(pool: &PgPool, id: Uuid, actor: UserId) -> Result<Job> {
         created_at: row.created_at,
         finished_at: row.finished_at,
         export,
+        result: row.result,
     })
 }
 

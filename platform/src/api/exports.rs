@@ -39,7 +39,7 @@ pub struct JobView {
     id: Uuid,
     workspace_id: Uuid,
     portfolio_id: Option<Uuid>,
-    /// `pdf_export`
+    /// `pdf_export` or `ai_generation`
     kind: String,
     /// Queued, running, done or failed (after its retries)
     status: Status,
@@ -55,6 +55,9 @@ pub struct JobView {
     size_bytes: Option<i64>,
     pages: Option<i32>,
     expires_at: Option<DateTime<Utc>>,
+    /// What a generation produced, once done: `{"kind": "portfolio", "portfolio_id"}` for a new
+    /// portfolio, or `{"kind": "preview", "sections": [...]}` to insert into the job's portfolio
+    result: Option<serde_json::Value>,
 }
 
 impl From<Job> for JobView {
@@ -75,6 +78,7 @@ impl From<Job> for JobView {
             size_bytes: export.as_ref().map(|export| export.size_bytes),
             pages: export.as_ref().and_then(|export| export.pages),
             expires_at: export.as_ref().map(|export| export.expires_at),
+            result: job.result,
         }
     }
 }

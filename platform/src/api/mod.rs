@@ -1,5 +1,6 @@
 //! The HTTP API under `/api/v1`, one `#[OpenApi]` struct per resource.
 
+pub mod ai;
 pub mod auth;
 pub mod domains;
 pub mod exports;
@@ -45,6 +46,8 @@ pub enum ApiTags {
     Stats,
     /// Custom domains
     Domains,
+    /// AI writing: generated portfolios and the editor's assistant
+    Ai,
 }
 
 #[derive(Debug, Object)]
@@ -89,6 +92,7 @@ pub type Apis = (
     notifications::NotificationsApi,
     stats::StatsApi,
     domains::DomainsApi,
+    ai::AiApi,
 );
 
 pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
@@ -103,7 +107,8 @@ pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
         exports::ExportsApi { state: state.clone() },
         notifications::NotificationsApi { state: state.clone() },
         stats::StatsApi { state: state.clone() },
-        domains::DomainsApi { state },
+        domains::DomainsApi { state: state.clone() },
+        ai::AiApi { state },
     );
     OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
         .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")

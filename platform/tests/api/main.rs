@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod ai;
 mod domains;
 mod exports;
 mod isolation;

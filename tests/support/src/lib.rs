@@ -4,6 +4,7 @@
 
 pub mod database;
 pub mod mail;
+pub mod openai;
 pub mod openid;
 pub mod pebble;
 pub mod proxy;

@@ -178,11 +178,6 @@ fn fill_ids(value: &mut Value) {
             if let Some(items) = section.get_mut(list).and_then(Value::as_array_mut) {
                 for item in items.iter_mut().filter_map(Value::as_object_mut) {
                     item.entry("id").or_insert_with(|| json!(new_id()));
-                    if let Some(skills) = item.get_mut("skills").and_then(Value::as_array_mut) {
-                        for skill in skills.iter_mut().filter_map(Value::as_object_mut) {
-                            skill.entry("id").or_insert_with(|| json!(new_id()));
-                        }
-                    }
                 }
             }
         }
@@ -388,12 +383,13 @@ mod tests {
         let answer = r#"```json
         {"sections": [
           {"type": "header", "name": "Ana Ruiz", "headline": "Backend engineer"},
+          {"type": "skills", "groups": [{"name": "Languages", "skills": [{"name": "Rust"}]}]},
           {"type": "experience", "items": [{"role": "Engineer", "organisation": "Ledgerly", "start": "2019-04"}]},
           {"type": "image", "image": "https://example.com/x.png", "alt": "x"}
         ]}
         ```"#;
         let sections = interpret(answer, &input(&[])).unwrap();
-        assert_eq!(sections.iter().map(Section::type_name).collect::<Vec<_>>(), ["header", "experience"]);
+        assert_eq!(sections.iter().map(Section::type_name).collect::<Vec<_>>(), ["header", "skills", "experience"]);
         assert!(sections.iter().all(|section| !section.id().is_empty()));
         let only = interpret(answer, &input(&["experience"])).unwrap();
         assert_eq!(only.len(), 1);

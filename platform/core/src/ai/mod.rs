@@ -110,6 +110,10 @@ impl Provider {
         })
     }
 
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
     /// One answer, as text; `schema` asks for JSON of that shape (structured output).
     pub async fn complete(&self, messages: &[Message], schema: Option<&Value>) -> Result<(String, Usage)> {
         let mut request = json!({ "model": self.model, "messages": messages_json(messages), "stream": false });
