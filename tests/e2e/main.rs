@@ -2,6 +2,7 @@
 //! against a fresh database each. `cargo build` must have built the binaries first (ops/test
 //! does).
 
+mod ai;
 mod config;
 mod domains;
 mod export;
