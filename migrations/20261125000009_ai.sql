@@ -14,3 +14,8 @@ CREATE TABLE ai_usage (
     completion_tokens bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (workspace_id, day)
 );
+
+-- Imports (LinkedIn, JSON Resume) and static site exports are jobs too.
+ALTER TABLE jobs DROP CONSTRAINT jobs_kind_check;
+ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check
+    CHECK (kind IN ('pdf_export', 'ai_generation', 'import', 'static_export'));

@@ -13,6 +13,7 @@ pub const EMAIL_QUEUE: &str = "vitrine.email";
 pub const EXPORT_QUEUE: &str = "vitrine.export";
 pub const NOTIFICATION_QUEUE: &str = "vitrine.notification";
 pub const AI_QUEUE: &str = "vitrine.ai";
+pub const IMPORT_QUEUE: &str = "vitrine.import";
 
 /// Attempts before a job is left in the failed state for an operator to see.
 pub const MAX_ATTEMPTS: usize = 8;
@@ -28,6 +29,12 @@ pub struct SendEmail {
 /// Renders the PDF of the export job `job_id` (a row of `jobs`, which holds the input).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RenderPdf {
+    pub job_id: Uuid,
+}
+
+/// Reads an import recorded in `jobs` into its preview.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Import {
     pub job_id: Uuid,
 }
 

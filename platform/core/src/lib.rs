@@ -12,6 +12,7 @@ pub mod domains;
 pub mod email;
 pub mod error;
 pub mod exports;
+pub mod imports;
 pub mod jobs;
 pub mod json;
 pub mod maintenance;
