@@ -25,8 +25,8 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use sqlx::PgPool;
 use vitrine_core::email::Links;
 use vitrine_core::jobs::{
-    AI_QUEUE, EMAIL_QUEUE, EXPORT_QUEUE, EmailNotification, Generate, MAX_ATTEMPTS, NOTIFICATION_QUEUE, RenderPdf,
-    SendEmail,
+    AI_QUEUE, EMAIL_QUEUE, EXPORT_QUEUE, EmailNotification, Generate, IMPORT_QUEUE, Import, MAX_ATTEMPTS,
+    NOTIFICATION_QUEUE, RenderPdf, SendEmail,
 };
 use vitrine_core::media::MediaStore;
 use vitrine_core::telemetry::Metrics;
@@ -153,6 +153,7 @@ async fn main() -> anyhow::Result<()> {
     let notification_storage =
         PostgresStorage::<EmailNotification>::new(&pool).with_config(queue_config(NOTIFICATION_QUEUE));
     let ai_storage = PostgresStorage::<Generate>::new(&pool).with_config(queue_config(AI_QUEUE));
+    let import_storage = PostgresStorage::<Import>::new(&pool).with_config(queue_config(IMPORT_QUEUE));
     let provider = vitrine_core::ai::Provider::new(&config.ai);
     if provider.is_none() {
         tracing::info!("VITRINE_AI_BASE_URL is not set: AI generations fail with a message saying how to enable them");
@@ -181,6 +182,8 @@ async fn main() -> anyhow::Result<()> {
     let (export_pool, export_counters) = (pool.clone(), counters.clone());
     let notification_worker = format!("{name}.notification");
     let ai_worker = format!("{name}.ai");
+    let import_worker = format!("{name}.import");
+    let (import_pool, import_counters) = (pool.clone(), counters.clone());
     let (ai_pool, ai_counters) = (pool.clone(), counters.clone());
     let (notification_pool, notification_counters, notification_mailer) =
         (pool.clone(), counters.clone(), mailer.clone());
@@ -225,6 +228,14 @@ async fn main() -> anyhow::Result<()> {
                 .concurrency(4)
                 .retry(retry())
                 .build(jobs::ai::generate)
+        })
+        .register(move |_restarts| {
+            WorkerBuilder::new(import_worker.clone())
+                .backend(import_storage.clone().with_pubsub())
+                .data(import_pool.clone())
+                .data(import_counters.clone())
+                .retry(retry())
+                .build(jobs::import::read)
         });
     let result = monitor.run_with_signal(async {
         vitrine_core::shutdown::signal().await;

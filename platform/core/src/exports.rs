@@ -98,6 +98,22 @@ pub async fn request_pdf(
     revision: Option<i64>,
     page_size: PageSize,
 ) -> Result<Job> {
+    request(pool, portfolio, actor, revision, page_size, "pdf_export").await
+}
+
+/// Asks for the portfolio as a static site: a ZIP of its page, styles, fonts and images.
+pub async fn request_static(pool: &PgPool, portfolio: PortfolioId, actor: UserId) -> Result<Job> {
+    request(pool, portfolio, actor, None, PageSize::A4, "static_export").await
+}
+
+async fn request(
+    pool: &PgPool,
+    portfolio: PortfolioId,
+    actor: UserId,
+    revision: Option<i64>,
+    page_size: PageSize,
+    kind: &str,
+) -> Result<Job> {
     let mut transaction = pool.begin().await?;
     let (found, _) = portfolios::load(&mut transaction, portfolio, actor, Role::Viewer).await?;
     if found.deleted_at.is_some() {
@@ -129,10 +145,11 @@ pub async fn request_pdf(
     let input = serde_json::to_value(&input).map_err(|error| anyhow::anyhow!("encoding an export's input: {error}"))?;
     let id = Uuid::new_v4();
     sqlx::query!(
-        "INSERT INTO jobs (id, workspace_id, portfolio_id, kind, input, created_by) VALUES ($1, $2, $3, 'pdf_export', $4, $5)",
+        "INSERT INTO jobs (id, workspace_id, portfolio_id, kind, input, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
         id,
         found.workspace_id.0,
         portfolio.0,
+        kind,
         input,
         actor.0,
     )
@@ -216,6 +233,8 @@ pub mod run {
 
     /// What a run works on.
     pub struct Claimed {
+        /// `pdf_export` or `static_export`
+        pub kind: String,
         pub workspace_id: WorkspaceId,
         pub owner: Option<UserId>,
         pub input: PdfInput,
@@ -229,7 +248,7 @@ pub mod run {
             r#"UPDATE jobs SET status = CASE WHEN status = 'done' THEN status ELSE 'running' END,
                               started_at = coalesce(started_at, now()), error = NULL
                WHERE id = $1
-               RETURNING workspace_id, created_by, input, status,
+               RETURNING kind, workspace_id, created_by, input, status,
                          EXISTS (SELECT 1 FROM exports e WHERE e.job_id = jobs.id) AS "exported!""#,
             id,
         )
@@ -241,6 +260,7 @@ pub mod run {
         let input: PdfInput = serde_json::from_value(row.input)
             .map_err(|error| anyhow::anyhow!("the job's input does not read: {error}"))?;
         Ok(Some(Claimed {
+            kind: row.kind,
             workspace_id: WorkspaceId(row.workspace_id),
             owner: row.created_by.map(UserId),
             input,
@@ -298,7 +318,8 @@ pub mod run {
                 None => String::new(),
             };
             let body = format!("The download link works for {EXPORT_DAYS} days.");
-            let title = format!("Your PDF of “{}” is ready{pages}", claimed.input.title);
+            let what = if claimed.kind == "static_export" { "static site" } else { "PDF" };
+            let title = format!("Your {what} of “{}” is ready{pages}", claimed.input.title);
             tell_owner(connection, id, claimed.workspace_id, claimed.owner, "export_ready", title, body).await?;
         }
         Ok(())
@@ -345,19 +366,66 @@ pub mod run {
         .await?;
         if final_attempt && failed.rows_affected() == 1 {
             let row = sqlx::query!(
-                r#"SELECT workspace_id, created_by, coalesce(input->>'title', 'your portfolio') AS "title!"
+                r#"SELECT workspace_id, created_by, kind, coalesce(input->>'title', 'your portfolio') AS "title!"
                    FROM jobs WHERE id = $1"#,
                 id
             )
             .fetch_one(&mut *connection)
             .await?;
-            let title = format!("The PDF of “{}” could not be made", row.title);
+            let what = if row.kind == "static_export" { "static site" } else { "PDF" };
+            let title = format!("The {what} of “{}” could not be made", row.title);
             let body = "Something went wrong on our side; try again, and if it keeps failing, tell us.".to_owned();
             let (workspace, owner) = (WorkspaceId(row.workspace_id), row.created_by.map(UserId));
             tell_owner(connection, id, workspace, owner, "export_failed", title, body).await?;
         }
         Ok(())
     }
+}
+
+/// The portfolio as a static site: `index.html` drawn by the one renderer with relative
+/// addresses, the fonts it uses under `assets/fonts/`, its images under `media/`, zipped.
+pub async fn static_site(input: &PdfInput, store: &MediaStore) -> Result<Vec<u8>> {
+    use std::io::Write;
+
+    let document = input.document()?;
+    let page = crate::render::Page {
+        title: &input.title,
+        description: "",
+        canonical_url: None,
+        indexable: true,
+        assets_base: ".",
+        page_size: None,
+    };
+    let html = crate::render::render(&document, input.theme(), &page);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let failed = |error: zip::result::ZipError| Error::Internal(anyhow::anyhow!("writing the site's archive: {error}"));
+    let written = |error: std::io::Error| Error::Internal(anyhow::anyhow!("writing the site's archive: {error}"));
+    zip.start_file("index.html", options).map_err(failed)?;
+    zip.write_all(html.as_bytes()).map_err(written)?;
+    for face in crate::document::values::Font::ALL.iter().flat_map(|font| font.faces()) {
+        if html.contains(face.file) {
+            zip.start_file(format!("assets/fonts/{}", face.file), stored).map_err(failed)?;
+            zip.write_all(face.bytes).map_err(written)?;
+        }
+    }
+    let mut copied = std::collections::HashSet::new();
+    for image in document.images() {
+        if let crate::document::values::ImageSource::Media { .. } = image {
+            let path = image.to_string();
+            let name = path.trim_start_matches("/media/");
+            if !copied.insert(name.to_owned()) {
+                continue;
+            }
+            // An image deleted since is left out, as on the page.
+            if let Some((bytes, _)) = store.read(name).await {
+                zip.start_file(format!("media/{name}"), stored).map_err(failed)?;
+                zip.write_all(&bytes).map_err(written)?;
+            }
+        }
+    }
+    Ok(zip.finish().map_err(failed)?.into_inner())
 }
 
 /// Deletes expired exports, their files first, then jobs finished long ago. Returns how many

@@ -74,7 +74,7 @@ impl MediaApi {
     #[oai(path = "/workspaces/:workspace_id/media", method = "post", operation_id = "uploadMedia")]
     async fn upload(&self, session: Session, workspace_id: Path<Uuid>, body: UploadRequest) -> ApiResult<Uploaded> {
         if body.file.size() > media::MAX_UPLOAD_BYTES {
-            return Err(too_large());
+            return Err(too_large("images may be at most 10 MB"));
         }
         let name = body.file.file_name().map(str::to_owned);
         let bytes = body.file.into_vec().await.map_err(|_| {
@@ -108,11 +108,11 @@ impl MediaApi {
     }
 }
 
-pub fn too_large() -> ApiError {
+pub fn too_large(message: &str) -> ApiError {
     ApiError::PayloadTooLarge(poem_openapi::payload::Json(crate::error::ErrorBody {
         error: crate::error::ErrorDetail {
             code: "payload_too_large".into(),
-            message: "images may be at most 10 MB".into(),
+            message: message.into(),
             field: Some("file".into()),
             ..Default::default()
         },
@@ -127,8 +127,14 @@ pub async fn refuse_oversized_bodies<E: poem::Endpoint>(next: E, request: poem::
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
-    if announced.is_some_and(|length| length > media::MAX_UPLOAD_BYTES + 64 * 1024) {
-        return Ok(poem::Error::from(too_large()).into_response());
+    // Imports take larger files than images.
+    let (limit, message) = if request.uri().path().ends_with("/imports") {
+        (vitrine_core::imports::MAX_UPLOAD, "imports may be at most 20 MB")
+    } else {
+        (media::MAX_UPLOAD_BYTES, "images may be at most 10 MB")
+    };
+    if announced.is_some_and(|length| length > limit + 64 * 1024) {
+        return Ok(poem::Error::from(too_large(message)).into_response());
     }
     next.call(request).await.map(IntoResponse::into_response)
 }

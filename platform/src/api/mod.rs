@@ -4,6 +4,7 @@ pub mod ai;
 pub mod auth;
 pub mod domains;
 pub mod exports;
+pub mod imports;
 pub mod me;
 pub mod media;
 pub mod notifications;
@@ -48,6 +49,8 @@ pub enum ApiTags {
     Domains,
     /// AI writing: generated portfolios and the editor's assistant
     Ai,
+    /// Imports from LinkedIn and JSON Resume; JSON Resume and static site exports
+    Imports,
 }
 
 #[derive(Debug, Object)]
@@ -93,6 +96,7 @@ pub type Apis = (
     stats::StatsApi,
     domains::DomainsApi,
     ai::AiApi,
+    imports::ImportsApi,
 );
 
 pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
@@ -108,7 +112,8 @@ pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
         notifications::NotificationsApi { state: state.clone() },
         stats::StatsApi { state: state.clone() },
         domains::DomainsApi { state: state.clone() },
-        ai::AiApi { state },
+        ai::AiApi { state: state.clone() },
+        imports::ImportsApi { state },
     );
     OpenApiService::new(apis, "Vitrine API", env!("CARGO_PKG_VERSION"))
         .description("Accounts, workspaces and portfolios. Every error has the body `{\"error\": {\"code\", \"message\", \"field\"}}`.")

@@ -7,6 +7,7 @@ mod accounts;
 mod ai;
 mod domains;
 mod exports;
+mod imports;
 mod isolation;
 mod maintenance;
 mod media;

@@ -1,5 +1,6 @@
-//! Makes the PDF of an export job: the print version of the page from the one renderer, with
-//! its images and fonts as local files, laid out by WeasyPrint, stored with the uploads.
+//! Makes the file of an export job: the PDF (the print version of the page from the one
+//! renderer, with its images and fonts as local files, laid out by WeasyPrint) or the static
+//! site (the page with its fonts and images in a ZIP), stored with the uploads.
 
 use std::sync::Arc;
 
@@ -43,6 +44,9 @@ async fn export(id: Uuid, pool: &PgPool, store: &MediaStore, renderers: &Rendere
     if claimed.finished {
         // At-least-once delivery: a previous run stored the export and the job is done.
         return Ok(());
+    }
+    if claimed.kind == "static_export" {
+        return static_site(id, pool, store, &claimed).await;
     }
     let input = &claimed.input;
     let document = input.document()?;
@@ -90,5 +94,25 @@ async fn export(id: Uuid, pool: &PgPool, store: &MediaStore, renderers: &Rendere
     run::finish(&mut transaction, id, &claimed, file).await?;
     transaction.commit().await?;
     tracing::info!(job = %id, pages = ?rendered.pages, bytes = size, "PDF exported");
+    Ok(())
+}
+
+async fn static_site(id: Uuid, pool: &PgPool, store: &MediaStore, claimed: &run::Claimed) -> anyhow::Result<()> {
+    let bytes = vitrine_core::exports::static_site(&claimed.input, store).await?;
+    let size = bytes.len() as i64;
+    let key = format!("exports/{id}.zip");
+    store.put(&key, bytes).await?;
+    let filename = format!("{}-site.zip", Slug::derive_from(&claimed.input.title));
+    let file = Produced {
+        filename: &filename,
+        content_type: "application/zip",
+        storage_key: &key,
+        size_bytes: size,
+        pages: None,
+    };
+    let mut transaction = pool.begin().await?;
+    run::finish(&mut transaction, id, claimed, file).await?;
+    transaction.commit().await?;
+    tracing::info!(job = %id, bytes = size, "static site exported");
     Ok(())
 }

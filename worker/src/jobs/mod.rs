@@ -3,4 +3,5 @@
 pub mod ai;
 pub mod email;
 pub mod export;
+pub mod import;
 pub mod notification;

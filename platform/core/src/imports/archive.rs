@@ -40,13 +40,19 @@ fn known_name(path: &str) -> Option<&'static str> {
 /// Text from bytes: a byte-order mark dropped; bytes that are not UTF-8 replaced and said.
 pub fn text_of(name: &str, bytes: &[u8], skipped: &mut Vec<Skip>) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
         Err(_) => {
             skipped.push(Skip::new(name, "some bytes are not UTF-8 text; they were replaced"));
             String::from_utf8_lossy(bytes).into_owned()
         }
+    };
+    // Text files hold no NUL characters (and Postgres stores none): this one is binary.
+    if text.contains('\0') {
+        skipped.push(Skip::new(name, "holds binary data, not text"));
+        return text.replace('\0', "");
     }
+    text
 }
 
 /// The LinkedIn files among the uploads (ZIP archives or CSV files), by their LinkedIn name.

@@ -10,7 +10,7 @@ use super::{Skip, new_id, paragraphs, plain_text};
 use crate::document::{Document, Section};
 
 const VOLUNTEERING: &str = "Volunteering";
-const LANGUAGES: &str = "Languages";
+pub const LANGUAGES: &str = "Spoken languages";
 const INTERESTS: &str = "Interests";
 
 fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
@@ -112,9 +112,52 @@ fn experience(entries: &[Value], key: &str, title: Option<&str>, skipped: &mut V
     Some(section)
 }
 
+/// Text fields of each part of a resume, by the list (or object) that holds them.
+const TEXT_FIELDS: [(&str, &[&str]); 8] = [
+    ("basics", &["name", "label", "summary", "email", "phone", "url"]),
+    ("work", &["name", "position", "location", "startDate", "endDate", "summary"]),
+    ("volunteer", &["organization", "position", "startDate", "endDate", "summary"]),
+    ("education", &["institution", "area", "studyType", "startDate", "endDate"]),
+    ("skills", &["name"]),
+    ("projects", &["name", "description", "url", "startDate", "endDate"]),
+    ("languages", &["language", "fluency"]),
+    ("interests", &["name"]),
+];
+
+/// Reports values of the wrong type (a number where text belongs, text where a list does):
+/// they are left out.
+fn report_wrong_types(resume: &Value, skipped: &mut Vec<Skip>) {
+    for (part, fields) in TEXT_FIELDS {
+        let entries: Vec<(String, &Value)> = match resume.get(part) {
+            Some(Value::Array(items)) => {
+                items.iter().enumerate().map(|(index, item)| (format!("{part}[{index}]"), item)).collect()
+            }
+            Some(object @ Value::Object(_)) => vec![(part.to_owned(), object)],
+            _ => Vec::new(),
+        };
+        for (what, entry) in entries {
+            for field in fields {
+                if let Some(value) = entry.get(*field).filter(|value| !value.is_null() && !value.is_string()) {
+                    skipped
+                        .push(Skip::new(format!("{what}.{field}"), format!("should be text, not {value}; left out")));
+                }
+            }
+            for list_field in ["highlights", "keywords", "profiles"] {
+                if let Some(value) = entry.get(list_field).filter(|value| !value.is_null() && !value.is_array()) {
+                    skipped.push(Skip::new(
+                        format!("{what}.{list_field}"),
+                        format!("should be a list, not {value}; left out"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
 /// The sections a resume makes, with what was imported and what was not.
 pub fn sections(resume: &Value, imported: &mut Vec<String>, skipped: &mut Vec<Skip>) -> Vec<Value> {
     let mut sections = Vec::new();
+    report_wrong_types(resume, skipped);
     let basics = resume.get("basics").cloned().unwrap_or(Value::Null);
     if basics.is_object() {
         let mut header =
@@ -314,6 +357,17 @@ pub fn sections(resume: &Value, imported: &mut Vec<String>, skipped: &mut Vec<Sk
     sections
 }
 
+/// A link as it was written: the parser adds a `/` to a bare host.
+fn link(url: &crate::document::values::LinkUrl) -> String {
+    let text = url.to_string();
+    match text.strip_suffix('/') {
+        Some(bare) if !bare.trim_start_matches("https://").trim_start_matches("http://").contains('/') => {
+            bare.to_owned()
+        }
+        _ => text,
+    }
+}
+
 fn set(object: &mut Map<String, Value>, key: &str, value: Option<String>) {
     if let Some(value) = value.filter(|value| !value.is_empty()) {
         object.insert(key.into(), json!(value));
@@ -403,7 +457,7 @@ pub fn export(document: &Document) -> Value {
                     let mut entry = Map::new();
                     set(&mut entry, "name", Some(item.name.clone()));
                     set(&mut entry, "description", item.description.as_ref().map(|text| plain_text(text.as_html())));
-                    set(&mut entry, "url", item.url.as_ref().map(ToString::to_string));
+                    set(&mut entry, "url", item.url.as_ref().map(link));
                     set(&mut entry, "startDate", date(&item.start));
                     set(&mut entry, "endDate", date(&item.end));
                     if !item.tags.is_empty() {
@@ -414,7 +468,7 @@ pub fn export(document: &Document) -> Value {
             }
             Section::SocialLinks(section) => {
                 for link in &section.links {
-                    let url = link.url.to_string();
+                    let url = self::link(&link.url);
                     if link.network.as_str() == "website" && !basics.contains_key("url") && link.label.is_none() {
                         basics.insert("url".into(), json!(url));
                         continue;

@@ -268,7 +268,7 @@ pub fn sections(files: &BTreeMap<String, String>, imported: &mut Vec<String>, sk
             .take(MAX_ENTRIES)
             .collect();
         imported.push(format!("{} languages", names.len()));
-        groups.push(json!({ "id": new_id(), "name": "Languages", "skills": names }));
+        groups.push(json!({ "id": new_id(), "name": super::json_resume::LANGUAGES, "skills": names }));
     }
     if !groups.is_empty() {
         sections.push(json!({ "type": "skills", "id": new_id(), "groups": groups }));
