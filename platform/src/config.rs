@@ -56,6 +56,9 @@ pub struct PlatformConfig {
 
     #[command(flatten)]
     pub google: GoogleConfig,
+
+    #[command(flatten)]
+    pub linkedin: LinkedinConfig,
 }
 
 /// Sign-in with Google. Without a client id the button is hidden and the endpoints answer 404.
@@ -73,4 +76,22 @@ pub struct GoogleConfig {
     /// OAuth client secret of the Google app
     #[arg(long, env = "VITRINE_GOOGLE_CLIENT_SECRET", hide_env_values = true, requires = "google_client_id")]
     pub google_client_secret: Option<Secret>,
+}
+
+/// Sign-in with LinkedIn (OpenID Connect). Without a client id the button is hidden and the
+/// endpoints answer 404.
+#[derive(Clone, Debug, clap::Args)]
+pub struct LinkedinConfig {
+    /// OpenID issuer for "Sign in with LinkedIn"
+    #[arg(long, env = "VITRINE_LINKEDIN_ISSUER_URL", default_value = "https://www.linkedin.com/oauth",
+          value_parser = parse_http_url)]
+    pub linkedin_issuer_url: url::Url,
+
+    /// Client id of the LinkedIn app (enables LinkedIn sign-in)
+    #[arg(long, env = "VITRINE_LINKEDIN_CLIENT_ID", requires = "linkedin_client_secret")]
+    pub linkedin_client_id: Option<String>,
+
+    /// Client secret of the LinkedIn app
+    #[arg(long, env = "VITRINE_LINKEDIN_CLIENT_SECRET", hide_env_values = true, requires = "linkedin_client_id")]
+    pub linkedin_client_secret: Option<Secret>,
 }

@@ -37,7 +37,8 @@ pub struct State {
     pub pool: PgPool,
     pub links: Links,
     pub cookies: CookiePolicy,
-    pub google: Option<api::oidc::Google>,
+    pub google: Option<api::oidc::Provider>,
+    pub linkedin: Option<api::oidc::Provider>,
     pub sites: Sites,
     pub pages: public::PageCache,
     pub unlock: public::UnlockKey,
@@ -68,8 +69,27 @@ impl Application {
     pub async fn build_with_pool(config: PlatformConfig, pool: PgPool) -> anyhow::Result<Self> {
         let google = match (&config.google.google_client_id, &config.google.google_client_secret) {
             (Some(id), Some(secret)) => Some(
-                api::oidc::Google::new(&config.google.google_issuer_url, id, secret.clone(), &config.public.public_url)
-                    .context("configuring Google sign-in")?,
+                api::oidc::Provider::new(
+                    "google",
+                    &config.google.google_issuer_url,
+                    id,
+                    secret.clone(),
+                    &config.public.public_url,
+                )
+                .context("configuring Google sign-in")?,
+            ),
+            _ => None,
+        };
+        let linkedin = match (&config.linkedin.linkedin_client_id, &config.linkedin.linkedin_client_secret) {
+            (Some(id), Some(secret)) => Some(
+                api::oidc::Provider::new(
+                    "linkedin",
+                    &config.linkedin.linkedin_issuer_url,
+                    id,
+                    secret.clone(),
+                    &config.public.public_url,
+                )
+                .context("configuring LinkedIn sign-in")?,
             ),
             _ => None,
         };
@@ -96,6 +116,7 @@ impl Application {
             links: Links::new(config.public.public_url.clone()),
             cookies: CookiePolicy { secure: config.public.public_url.scheme() == "https" },
             google,
+            linkedin,
             sites: Sites::new(&config.public),
             pages: public::PageCache::new(),
             unlock: public::UnlockKey::new(&unlock_key),
@@ -187,6 +208,7 @@ pub fn openapi_spec() -> String {
         links: Links::new(public_url.clone()),
         cookies: CookiePolicy { secure: false },
         google: None,
+        linkedin: None,
         sites: Sites::new(&vitrine_core::config::PublicUrlConfig { public_url, base_domain: "localhost".into() }),
         pages: public::PageCache::new(),
         unlock: public::UnlockKey::new(b"unused"),

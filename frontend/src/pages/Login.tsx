@@ -12,14 +12,14 @@ export function Login() {
   const navigate = useNavigate();
   const { refresh } = useSession();
   const next = params.get('next');
-  const [google, setGoogle] = useState(false);
+  const [providers, setProviders] = useState({ google: false, linkedin: false });
   const [email, setEmail] = useState('');
   const [resent, setResent] = useState(false);
 
   useEffect(() => {
     unwrap(api.GET('/api/v1/auth/providers'))
-      .then((providers) => setGoogle(providers.google))
-      .catch(() => setGoogle(false));
+      .then(setProviders)
+      .catch(() => setProviders({ google: false, linkedin: false }));
   }, []);
 
   const { submitting, error, onSubmit } = useSubmit(async (form) => {
@@ -33,7 +33,9 @@ export function Login() {
     setResent(true);
   });
 
-  const googleStart = `/api/v1/auth/oidc/google/start${next ? `?next=${encodeURIComponent(next)}` : ''}`;
+  const startAt = (provider: string) =>
+    `/api/v1/auth/oidc/${provider}/start${next ? `?next=${encodeURIComponent(next)}` : ''}`;
+  const failed = params.get('error')?.match(/^(google|linkedin)_sign_in_failed$/)?.[1];
   const signup = next ? `/signup?next=${encodeURIComponent(next)}` : '/signup';
   return (
     <AuthCard
@@ -44,9 +46,9 @@ export function Login() {
         </>
       }
     >
-      {params.get('error') === 'google_sign_in_failed' && (
+      {failed && (
         <div className="banner banner-error" role="alert">
-          Google sign-in did not work. Try again, or sign in with your password.
+          {failed === 'google' ? 'Google' : 'LinkedIn'} sign-in did not work. Try again, or sign in with your password.
         </div>
       )}
       <form onSubmit={onSubmit} noValidate>
@@ -80,14 +82,27 @@ export function Login() {
           {submitting ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
-      {google && (
+      {(providers.google || providers.linkedin) && (
         <>
           <p className="divider">
             <span>or</span>
           </p>
-          <a className="button button-google" href={googleStart}>
-            Sign in with Google
-          </a>
+          {providers.google && (
+            <a className="button button-google" href={startAt('google')}>
+              Sign in with Google
+            </a>
+          )}
+          {providers.linkedin && (
+            <>
+              <a className="button button-linkedin" href={startAt('linkedin')}>
+                Sign in with LinkedIn
+              </a>
+              <p className="form-aside">
+                LinkedIn shares your name, email and photo. To bring in your career, import LinkedIn's data export
+                once you are in.
+              </p>
+            </>
+          )}
         </>
       )}
       <FormError error={resend.error} />

@@ -70,6 +70,8 @@ pub struct PasswordResetConfirmRequest {
 pub struct Providers {
     /// Whether "Sign in with Google" is configured
     google: bool,
+    /// Whether "Sign in with LinkedIn" is configured
+    linkedin: bool,
 }
 
 #[derive(ApiResponse)]
@@ -186,6 +188,6 @@ impl AuthApi {
     /// Which sign-in providers are available
     #[oai(path = "/providers", method = "get", operation_id = "providers")]
     async fn providers(&self) -> Json<Providers> {
-        Json(Providers { google: self.state.google.is_some() })
+        Json(Providers { google: self.state.google.is_some(), linkedin: self.state.linkedin.is_some() })
     }
 }

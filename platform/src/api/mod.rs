@@ -86,6 +86,7 @@ impl From<User> for UserView {
 pub type Apis = (
     auth::AuthApi,
     oidc::OidcApi,
+    oidc::LinkedinApi,
     me::MeApi,
     workspaces::WorkspacesApi,
     portfolios::PortfoliosApi,
@@ -103,6 +104,7 @@ pub fn service(state: Arc<State>) -> OpenApiService<Apis, ()> {
     let apis = (
         auth::AuthApi { state: state.clone() },
         oidc::OidcApi { state: state.clone() },
+        oidc::LinkedinApi { state: state.clone() },
         me::MeApi { state: state.clone() },
         workspaces::WorkspacesApi { state: state.clone() },
         portfolios::PortfoliosApi { state: state.clone() },

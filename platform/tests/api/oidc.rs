@@ -1,4 +1,4 @@
-//! "Sign in with Google" against a real OpenID provider on loopback.
+//! "Sign in with Google" and "Sign in with LinkedIn" against a real OpenID provider on loopback.
 
 use serde_json::json;
 use vitrine_testing::openid::{CLIENT_ID, CLIENT_SECRET, Identity, OpenIdProvider, Tokens};
@@ -26,14 +26,18 @@ fn identity(email: &str, verified: bool) -> Identity {
 /// Follows the browser's path: our start URL → the provider → our callback. Returns where the
 /// callback sends the browser.
 async fn sign_in_with_google(app: &TestApp, browser: &Browser) -> String {
-    let start = browser.get("/api/v1/auth/oidc/google/start?next=/app/settings").await;
+    sign_in_with(app, browser, "google").await
+}
+
+async fn sign_in_with(app: &TestApp, browser: &Browser, provider: &str) -> String {
+    let start = browser.get(&format!("/api/v1/auth/oidc/{provider}/start?next=/app/settings")).await;
     assert_eq!(start.status, 302, "{}", start.body);
     let authorize = start.headers.get("location").unwrap().to_str().unwrap().to_owned();
     let url = url::Url::parse(&authorize).unwrap();
     let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
     assert_eq!(query["code_challenge_method"], "S256");
     assert!(query.contains_key("state") && query.contains_key("nonce"));
-    assert_eq!(query["redirect_uri"], "http://vitrine.test/api/v1/auth/oidc/google/callback");
+    assert_eq!(query["redirect_uri"], format!("http://vitrine.test/api/v1/auth/oidc/{provider}/callback"));
 
     let at_provider = browser.send(browser.client.get(&authorize)).await;
     assert_eq!(at_provider.status, 303);
@@ -50,7 +54,7 @@ async fn a_new_google_user_gets_a_verified_account_and_a_session() {
     let provider = OpenIdProvider::start(identity("gina@example.com", true)).await;
     let app = app_with(&provider).await;
     let browser = app.browser();
-    assert_eq!(browser.get("/api/v1/auth/providers").await.body, json!({ "google": true }));
+    assert_eq!(browser.get("/api/v1/auth/providers").await.body, json!({ "google": true, "linkedin": false }));
     assert_eq!(sign_in_with_google(&app, &browser).await, "/app/settings");
     let me = browser.get("/api/v1/me").await.expect(200);
     assert_eq!(
@@ -134,6 +138,43 @@ async fn a_callback_from_another_browser_or_replayed_is_refused() {
 async fn without_a_google_client_the_feature_is_off() {
     let app = TestApp::spawn().await;
     let browser = app.browser();
-    assert_eq!(browser.get("/api/v1/auth/providers").await.body, json!({ "google": false }));
+    assert_eq!(browser.get("/api/v1/auth/providers").await.body, json!({ "google": false, "linkedin": false }));
     browser.get("/api/v1/auth/oidc/google/start").await.expect_error(404, "not_found", None);
+}
+
+#[tokio::test]
+async fn linkedin_sign_in_creates_or_links_the_account_with_its_verified_email() {
+    let provider = OpenIdProvider::start(identity("lina@example.com", true)).await;
+    let app = TestApp::spawn_with(&[
+        &format!("--google-issuer-url={}", provider.issuer),
+        &format!("--google-client-id={CLIENT_ID}"),
+        &format!("--google-client-secret={CLIENT_SECRET}"),
+        &format!("--linkedin-issuer-url={}", provider.issuer),
+        &format!("--linkedin-client-id={CLIENT_ID}"),
+        &format!("--linkedin-client-secret={CLIENT_SECRET}"),
+    ])
+    .await;
+    let browser = app.browser();
+    assert_eq!(browser.get("/api/v1/auth/providers").await.body, json!({ "google": true, "linkedin": true }));
+    provider.set_identity(Identity {
+        subject: "linkedin-lina".into(),
+        email: "lina@example.com".into(),
+        email_verified: true,
+        name: "Lina Linked".into(),
+    });
+    assert_eq!(sign_in_with(&app, &browser, "linkedin").await, "/app/settings");
+    let me = browser.get("/api/v1/me").await.expect(200);
+    assert_eq!((me.body["full_name"].as_str(), me.body["email_verified"].as_bool()), (Some("Lina Linked"), Some(true)));
+
+    // The same person through Google later: one account, two identities.
+    provider.set_identity(identity("lina@example.com", true));
+    let other = app.browser();
+    sign_in_with(&app, &other, "google").await;
+    assert_eq!(other.get("/api/v1/me").await.body["id"], me.body["id"]);
+    assert_eq!(app.db.count("users").await, 1);
+    assert_eq!(app.db.count("identities").await, 2);
+
+    // Without LinkedIn set up, its endpoints do not exist.
+    let plain = TestApp::spawn().await;
+    assert_eq!(plain.browser().get("/api/v1/auth/oidc/linkedin/start").await.status, 404);
 }
