@@ -37,6 +37,8 @@ pub struct State {
     pub pool: PgPool,
     pub links: Links,
     pub cookies: CookiePolicy,
+    /// Signs the cookie that keeps members' views of their own pages out of the statistics.
+    pub viewer: session::ViewerKey,
     pub google: Option<api::oidc::Provider>,
     pub linkedin: Option<api::oidc::Provider>,
     pub sites: Sites,
@@ -114,7 +116,11 @@ impl Application {
         let state = Arc::new(State {
             pool: pool.clone(),
             links: Links::new(config.public.public_url.clone()),
-            cookies: CookiePolicy { secure: config.public.public_url.scheme() == "https" },
+            cookies: CookiePolicy {
+                secure: config.public.public_url.scheme() == "https",
+                base_domain: config.public.base_domain.trim_end_matches('.').to_ascii_lowercase(),
+            },
+            viewer: session::ViewerKey::new(&unlock_key),
             google,
             linkedin,
             sites: Sites::new(&config.public),
@@ -206,7 +212,8 @@ pub fn openapi_spec() -> String {
     let state = Arc::new(State {
         pool,
         links: Links::new(public_url.clone()),
-        cookies: CookiePolicy { secure: false },
+        cookies: CookiePolicy { secure: false, base_domain: "localhost".into() },
+        viewer: session::ViewerKey::new(b"unused"),
         google: None,
         linkedin: None,
         sites: Sites::new(&vitrine_core::config::PublicUrlConfig { public_url, base_domain: "localhost".into() }),

@@ -352,6 +352,10 @@ fn record_view(state: &State, request: &Request, page: &PublishedPage) {
         referrer: classify::referrer_domain(header("referer"), &host),
         host,
         session: request.cookie().get(state.cookies.session_name()).map(|cookie| cookie.value_str().to_owned()),
+        viewer: request
+            .cookie()
+            .get(crate::session::VIEWER_COOKIE)
+            .and_then(|cookie| state.viewer.verify(cookie.value_str())),
     });
 }
 

@@ -158,6 +158,7 @@ impl AuthApi {
     async fn logout(&self, session: Session, jar: &CookieJar) -> ApiResult<NoContent> {
         accounts::end_session(&self.state.pool, session.id).await?;
         jar.add(self.state.cookies.expired_session());
+        jar.add(self.state.cookies.viewer("", std::time::Duration::ZERO));
         Ok(NoContent::Done)
     }
 
@@ -166,6 +167,7 @@ impl AuthApi {
     async fn logout_all(&self, session: Session, jar: &CookieJar) -> ApiResult<NoContent> {
         accounts::end_all_sessions(&self.state.pool, session.user.id, None).await?;
         jar.add(self.state.cookies.expired_session());
+        jar.add(self.state.cookies.viewer("", std::time::Duration::ZERO));
         Ok(NoContent::Done)
     }
 

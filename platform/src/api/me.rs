@@ -74,6 +74,7 @@ impl MeApi {
     async fn delete(&self, session: Session, jar: &CookieJar, body: ApiJson<DeleteMeRequest>) -> ApiResult<NoContent> {
         accounts::delete(&self.state.pool, session.user.id, &body.0.password).await?;
         jar.add(self.state.cookies.expired_session());
+        jar.add(self.state.cookies.viewer("", std::time::Duration::ZERO));
         Ok(NoContent::Done)
     }
 

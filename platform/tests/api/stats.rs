@@ -148,6 +148,7 @@ async fn a_visitor_on_two_days_is_two_visitors() {
             host: host.clone(),
             referrer: None,
             session: None,
+            viewer: None,
         });
     }
     recorder.close().await;
@@ -382,4 +383,55 @@ async fn the_weekly_digest_sums_up_the_week_once() {
         .await
         .unwrap();
     assert_eq!(emails, 1, "the digest is emailed by default");
+}
+
+#[tokio::test]
+async fn a_member_on_the_workspace_subdomain_is_known_by_the_viewer_cookie() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let (_, host) = published(&app, &ann).await;
+    // Any signed-in request hands out the viewer cookie, for the base domain's subdomains.
+    let fresh = app.browser();
+    let login = fresh
+        .client
+        .post(format!("{}/api/v1/auth/login", fresh.base))
+        .json(&json!({ "email": "ann@example.com", "password": crate::helpers::PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let answer = fresh.client.get(format!("{}/api/v1/me", fresh.base)).send().await.unwrap();
+    let value = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .find(|cookie| cookie.starts_with("vitrine_viewer="))
+        .expect("a viewer cookie");
+    assert!(value.contains("Domain=localhost") && value.contains("HttpOnly"), "{value}");
+    let cookie = value.split(';').next().unwrap().to_owned();
+
+    // Only the viewer cookie reaches the subdomain: Ann's view is not counted; a forged one is.
+    let only_viewer = app.browser();
+    visit_with_cookie(&only_viewer, &host, &cookie).await;
+    let forged = format!("vitrine_viewer={}.{}", uuid::Uuid::new_v4(), "ab".repeat(32));
+    visit_with_cookie(&only_viewer, &host, &forged).await;
+    eventually(Duration::from_secs(10), "one counted view", || async { (recorded(&app).await == 1).then_some(()) })
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(recorded(&app).await, 1, "the member's view stays uncounted");
+}
+
+async fn visit_with_cookie(browser: &Browser, host: &str, cookie: &str) {
+    let response = browser
+        .client
+        .get(format!("{}/cv", browser.base))
+        .header("host", host)
+        .header("cookie", cookie)
+        .header("user-agent", FIREFOX)
+        .header("x-forwarded-for", "8.8.8.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
 }

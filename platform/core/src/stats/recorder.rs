@@ -41,6 +41,8 @@ pub struct RawView {
     pub referrer: Option<String>,
     /// The viewer's session cookie, if any: members' own views are not counted.
     pub session: Option<String>,
+    /// The signed-in user the viewer cookie names, on hosts the session cookie does not reach.
+    pub viewer: Option<Uuid>,
 }
 
 #[derive(Clone)]
@@ -190,7 +192,9 @@ impl Writer {
         // `None` for a robot.
         let mut seen: HashMap<VisitorKey<'_>, Option<Visitor>> = HashMap::new();
         for view in batch {
-            if view.session.as_ref().is_some_and(|session| members.contains(&(session.clone(), view.workspace))) {
+            let by_session =
+                view.session.as_ref().is_some_and(|session| members.0.contains(&(session.clone(), view.workspace)));
+            if by_session || view.viewer.is_some_and(|user| members.1.contains(&(user, view.workspace))) {
                 member_views += 1;
                 continue;
             }
@@ -268,9 +272,12 @@ impl Writer {
     }
 }
 
-/// Which (session, workspace) pairs of the batch are a signed-in member viewing their own
-/// workspace's page.
-async fn members(connection: &mut PgConnection, batch: &[RawView]) -> crate::Result<HashSet<(String, Uuid)>> {
+/// Which (session, workspace) and (user, workspace) pairs of the batch are a signed-in member
+/// viewing their own workspace's page.
+async fn members(
+    connection: &mut PgConnection,
+    batch: &[RawView],
+) -> crate::Result<(HashSet<(String, Uuid)>, HashSet<(Uuid, Uuid)>)> {
     let pairs: HashSet<(String, Uuid)> =
         batch.iter().filter_map(|view| Some((view.session.clone()?, view.workspace))).collect();
     let mut found = HashSet::new();
@@ -288,7 +295,21 @@ async fn members(connection: &mut PgConnection, batch: &[RawView]) -> crate::Res
             found.insert((session, workspace));
         }
     }
-    Ok(found)
+    let viewers: HashSet<(Uuid, Uuid)> = batch.iter().filter_map(|view| Some((view.viewer?, view.workspace))).collect();
+    let mut users = HashSet::new();
+    for (user, workspace) in viewers {
+        let member = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM workspace_members WHERE user_id = $1 AND workspace_id = $2) AS "member!""#,
+            user,
+            workspace,
+        )
+        .fetch_one(&mut *connection)
+        .await?;
+        if member {
+            users.insert((user, workspace));
+        }
+    }
+    Ok((found, users))
 }
 
 /// The visitor's id for the day: the first 16 bytes of HMAC-SHA256 under the day's salt.
