@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/errors';
-import { Field, FormError, SelectField } from './Form';
+import { Field, FormError, SelectField, TextAreaField } from './Form';
 
 describe('form fields', () => {
   it('show the error that names them, linked for screen readers', () => {
@@ -37,5 +37,22 @@ describe('form fields', () => {
     const select = screen.getByLabelText('Portfolio');
     expect(select.getAttribute('aria-invalid')).toBe('true');
     expect(select.getAttribute('aria-describedby')).toBe(screen.getByRole('alert').id);
+  });
+
+  it('show the error that names a text area next to it, and its hint otherwise', () => {
+    const { rerender } = render(<TextAreaField label="Describe your career" name="prompt" hint="A few sentences." />);
+    expect(screen.getByLabelText('Describe your career').getAttribute('aria-describedby')).toBe(screen.getByText('A few sentences.').id);
+    rerender(
+      <TextAreaField
+        label="Describe your career"
+        name="prompt"
+        hint="A few sentences."
+        error={new ApiError(422, 'required', 'describe your career in a few sentences', 'prompt')}
+      />,
+    );
+    const prompt = screen.getByLabelText('Describe your career');
+    expect(prompt.tagName).toBe('TEXTAREA');
+    expect(prompt.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByRole('alert').textContent).toBe('describe your career in a few sentences');
   });
 });

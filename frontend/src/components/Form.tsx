@@ -1,5 +1,5 @@
 import { useCallback, useId, useState } from 'react';
-import type { FormEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+import type { FormEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { ApiError, fieldMessage, toApiError } from '../api/errors';
 
 interface Labelled {
@@ -47,6 +47,11 @@ export function Field({ label, name, error, hint, ...input }: Labelled & InputHT
 /** `Field` for a choice among options, given as children. */
 export function SelectField({ label, name, error, hint, ...select }: Labelled & SelectHTMLAttributes<HTMLSelectElement>) {
   return <Frame label={label} name={name} error={error} hint={hint} control={(props) => <select {...props} {...select} />} />;
+}
+
+/** `Field` for text of several lines. */
+export function TextAreaField({ label, name, error, hint, ...textarea }: Labelled & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <Frame label={label} name={name} error={error} hint={hint} control={(props) => <textarea {...props} {...textarea} />} />;
 }
 
 /** The error of a form that names no field (or a field the form does not show). */

@@ -201,6 +201,24 @@ describe('sections', () => {
     expect(editor.state.document.sections.at(-1)).toEqual({ type: 'image', id: 'new2', image: 'https://example.com/a.png', alt: 'A' });
   });
 
+  it('adds a section made elsewhere with fresh ids, as one undo step', () => {
+    const editor = setup();
+    const suggested: Section = {
+      type: 'experience',
+      id: 'x',
+      items: [{ id: 'x1', role: 'Senior engineer', organisation: 'Ledgerly', current: true, highlights: ['A ledger'] }],
+    };
+    editor.dispatch({ type: 'addSection', index: 99, section: suggested });
+    expect(ids(editor.state)).toEqual(['h', 'x', 's', 't', 'new1']);
+    expect(editor.state.selected).toBe('new1');
+    const added = section(editor.state, 'new1', 'experience');
+    expect(added.items).toEqual([{ id: 'new2', role: 'Senior engineer', organisation: 'Ledgerly', current: true, highlights: ['A ledger'] }]);
+    expect(suggested.id).toBe('x');
+    editor.dispatch({ type: 'undo' });
+    expect(ids(editor.state)).toEqual(['h', 'x', 's', 't']);
+    expect(editor.state.selected).toBeNull();
+  });
+
   it('reorders sections', () => {
     const editor = setup();
     editor.dispatch({ type: 'moveSection', from: 0, to: 3 });

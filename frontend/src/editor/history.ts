@@ -61,6 +61,8 @@ export type EditorAction =
   | { [T in SectionType]: { type: 'updateSection'; id: string; sectionType: T; patch: SectionPatch<T> } & Coalescing }[SectionType]
   | { type: 'insertSection'; index: number; sectionType: BlankSectionType }
   | { type: 'insertSection'; index: number; sectionType: 'image'; image: string; alt?: string }
+  /** A whole section made elsewhere (an AI suggestion): inserted with fresh ids for it and its items. */
+  | { type: 'addSection'; index: number; section: Section }
   | { type: 'moveSection'; from: number; to: number }
   | { type: 'duplicateSection'; id: string }
   | { type: 'deleteSection'; id: string }
@@ -146,6 +148,12 @@ function edit(state: EditorState, action: EditAction, at: number, fresh: () => s
         action.sectionType === 'image'
           ? makeSection({ sectionType: 'image', image: action.image, alt: action.alt }, fresh())
           : makeSection({ sectionType: action.sectionType }, fresh());
+      next = { ...document, sections: insertAt(document.sections, action.index, section) };
+      selected = section.id;
+      break;
+    }
+    case 'addSection': {
+      const section = withFreshIds(action.section, fresh);
       next = { ...document, sections: insertAt(document.sections, action.index, section) };
       selected = section.id;
       break;

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Suspense, lazy, useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import { unwrap } from '../api/errors';
 import type { components } from '../api/schema';
@@ -16,6 +16,10 @@ import { createReducer, initialState } from '../editor/history';
 import type { Document, EditorAction } from '../editor/history';
 import { saveDocument } from '../editor/save';
 import type { Portfolio } from '../portfolios';
+
+// The assistant and the AI sections tray are loaded when first opened, not with the editor.
+const Assistant = lazy(() => import('../components/editor/Assistant').then((module) => ({ default: module.Assistant })));
+const AiSections = lazy(() => import('../components/editor/AiSections').then((module) => ({ default: module.AiSections })));
 
 type Theme = components['schemas']['Theme'];
 /** `recovered`: the document is a draft from this device that the server does not have. */
@@ -80,7 +84,9 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
   const [saveState, setSaveState] = useState<AutosaveState>({ status: 'saved', revision: loaded.revision });
   const [width, setWidth] = useState<'desktop' | 'tablet' | 'phone'>('desktop');
   const [published, setPublished] = useState(loaded.portfolio);
-  const [panel, setPanel] = useState<'inspector' | 'history'>('inspector');
+  const [panel, setPanel] = useState<'inspector' | 'history' | 'assistant'>('inspector');
+  const [search, setSearch] = useSearchParams();
+  const aiJob = search.get('ai');
   const [previewed, setPreviewed] = useState<Previewed | null>(null);
   const [shortcuts, setShortcuts] = useState(false);
   const queue = useRef<AutosaveQueue | null>(null);
@@ -218,6 +224,17 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
             <button
               type="button"
               className="button"
+              aria-pressed={panel === 'assistant'}
+              onClick={() => {
+                setPanel(panel === 'assistant' ? 'inspector' : 'assistant');
+                setPreviewed(null);
+              }}
+            >
+              Assistant
+            </button>
+            <button
+              type="button"
+              className="button"
               aria-pressed={panel === 'history'}
               onClick={() => {
                 setPanel(panel === 'history' ? 'inspector' : 'history');
@@ -278,6 +295,27 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
             </button>
           </div>
         )}
+        {aiJob && (
+          <Suspense fallback={null}>
+            <AiSections
+              jobId={aiJob}
+              portfolioId={portfolioId}
+              sectionCount={state.document.sections.length}
+              insert={search.get('insert')}
+              act={act}
+              onInserted={() =>
+                setSearch(
+                  (current) => {
+                    current.delete('insert');
+                    return current;
+                  },
+                  { replace: true },
+                )
+              }
+              onClose={() => setSearch({}, { replace: true })}
+            />
+          </Suspense>
+        )}
         <div className="editor-panes">
           <Outline state={state} act={act} />
           <Canvas
@@ -300,6 +338,24 @@ function Workbench({ loaded, onReload }: { loaded: Loaded; onReload: () => void 
               }}
               onRestored={onReload}
             />
+          ) : panel === 'assistant' ? (
+            <Suspense
+              fallback={
+                <aside className="inspector" aria-label="Assistant">
+                  <p className="loading" role="status">
+                    Starting the assistant…
+                  </p>
+                </aside>
+              }
+            >
+              <Assistant
+                portfolioId={portfolioId}
+                workspaceId={loaded.portfolio.workspace_id}
+                document={state.document}
+                selected={state.selected}
+                act={act}
+              />
+            </Suspense>
           ) : (
             <Inspector state={state} act={act} template={template} onTemplate={chooseTemplate} />
           )}

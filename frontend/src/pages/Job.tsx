@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
+import { generationResult, sectionSummary } from '../ai/generation';
 import { api } from '../api/client';
 import type { components } from '../api/schema';
 import { ApiError, unwrap } from '../api/errors';
+import { SECTION_LABELS } from '../components/editor/Outline';
 import { AppShell } from '../components/Layout';
 
 type Job = components['schemas']['Job'];
@@ -13,7 +15,7 @@ function size(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** A job being watched: its progress, then its result to download, or why it failed. */
+/** A job being watched: its progress, then its result (a PDF to download, an AI draft to open), or why it failed. */
 export function JobPage() {
   const { jobId = '' } = useParams();
   const [job, setJob] = useState<Job | null>(null);
@@ -39,7 +41,7 @@ export function JobPage() {
 
   if (error) {
     return (
-      <AppShell title="Export">
+      <AppShell title="Job">
         <div className="banner banner-error" role="alert">
           {error.status === 404 ? 'This job does not exist, or it is not yours to see.' : error.message}
         </div>
@@ -48,22 +50,17 @@ export function JobPage() {
   }
   if (!job) {
     return (
-      <AppShell title="Export">
+      <AppShell title="Job">
         <p role="status">Loading…</p>
       </AppShell>
     );
   }
+  if (job.kind === 'ai_generation') return <Generation job={job} />;
   return (
     <AppShell title="PDF export">
       <section className="card" aria-live="polite">
         {(job.status === 'queued' || job.status === 'running') && (
-          <>
-            <p>{job.status === 'queued' ? 'Waiting for its turn…' : 'Laying out your pages…'}</p>
-            <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={job.progress}>
-              <span style={{ width: `${Math.max(job.progress, 5)}%` }} />
-            </div>
-            {job.error && <p className="muted">The last attempt failed ({job.error}); trying again.</p>}
-          </>
+          <Progress job={job} doing="Laying out your pages…" />
         )}
         {job.status === 'done' && job.download_url && (
           <>
@@ -82,6 +79,79 @@ export function JobPage() {
         {job.status === 'failed' && (
           <div className="banner banner-error" role="alert">
             The PDF could not be made: {job.error}
+          </div>
+        )}
+        <p>
+          <Link to="/">Back to your portfolios</Link>
+        </p>
+      </section>
+    </AppShell>
+  );
+}
+
+function Progress({ job, doing }: { job: Job; doing: string }) {
+  return (
+    <>
+      <p>{job.status === 'queued' ? 'Waiting for its turn…' : doing}</p>
+      <div className="progress" role="progressbar" aria-label="Progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={job.progress}>
+        <span style={{ width: `${Math.max(job.progress, 5)}%` }} />
+      </div>
+      {job.error && <p className="muted">The last attempt failed ({job.error}); trying again.</p>}
+    </>
+  );
+}
+
+/** An AI draft: a new portfolio opens in the editor once written; sections for an existing one are offered to insert. */
+function Generation({ job }: { job: Job }) {
+  const navigate = useNavigate();
+  const result = generationResult(job);
+  const created = result?.kind === 'portfolio' ? result.portfolioId : null;
+
+  useEffect(() => {
+    // Replaced, so that going back from the editor does not land here and bounce forward again.
+    if (created) navigate(`/portfolios/${created}/edit`, { replace: true });
+  }, [created, navigate]);
+
+  const editor = `/portfolios/${job.portfolio_id ?? ''}/edit?ai=${job.id}`;
+  return (
+    <AppShell title="AI draft">
+      <section className="card" aria-live="polite">
+        {(job.status === 'queued' || job.status === 'running') && (
+          <Progress job={job} doing={job.progress < 80 ? 'Writing your portfolio from your description…' : 'Checking the sections and putting them in place…'} />
+        )}
+        {created && (
+          <p>
+            Your draft is ready. <Link to={`/portfolios/${created}/edit`}>Open it in the editor</Link>
+          </p>
+        )}
+        {result?.kind === 'preview' && (
+          <>
+            <p>
+              {result.sections.length} {result.sections.length === 1 ? 'section is' : 'sections are'} ready for your portfolio. Nothing
+              is added until you insert it.
+            </p>
+            <ul className="generated">
+              {result.sections.map((section) => (
+                <li key={section.id}>
+                  <span>
+                    <strong>{SECTION_LABELS[section.type]}</strong>
+                    <span className="hint"> {sectionSummary(section)}</span>
+                  </span>
+                  <Link className="button" to={`${editor}&insert=${encodeURIComponent(section.id)}`}>
+                    Insert
+                  </Link>
+                </li>
+              ))}
+            </ul>
+            <Link className="button button-primary" to={editor}>
+              Open the editor to insert
+            </Link>
+          </>
+        )}
+        {job.status === 'done' && !result && <p>This draft is no longer available.</p>}
+        {job.status === 'failed' && (
+          <div className="banner banner-error" role="alert">
+            The AI draft could not be written: {job.error}
           </div>
         )}
         <p>
