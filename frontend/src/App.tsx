@@ -5,6 +5,8 @@ import { Domains } from './pages/Domains';
 import { Editor } from './pages/Editor';
 import { ForgotPassword } from './pages/ForgotPassword';
 import { Home } from './pages/Home';
+import { ImportPage } from './pages/Import';
+import { ImportReview } from './pages/ImportReview';
 import { JobPage } from './pages/Job';
 import { Login } from './pages/Login';
 import { Members } from './pages/Members';
@@ -44,6 +46,8 @@ export function App() {
           <Route path="/portfolios/:portfolioId/stats" element={<RequireSession><Statistics /></RequireSession>} />
           <Route path="/domains" element={<RequireSession><Domains /></RequireSession>} />
           <Route path="/jobs/:jobId" element={<RequireSession><JobPage /></RequireSession>} />
+          <Route path="/import" element={<RequireSession><ImportPage /></RequireSession>} />
+          <Route path="/imports/:jobId" element={<RequireSession><ImportReview /></RequireSession>} />
           <Route path="/unsubscribe" element={<Unsubscribe />} />
           <Route path="/workspaces/:workspaceId/members" element={<RequireSession><Members /></RequireSession>} />
           <Route path="*" element={<Navigate to="/" replace />} />

@@ -1,4 +1,7 @@
 // What every browser test starts from: Chromium as this machine can run it, and the demo account.
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const baseUrl = process.env.VITRINE_E2E_BASE_URL;
@@ -12,10 +15,24 @@ export function launchBrowser() {
   });
 }
 
+/**
+ * Signs the page in as the demo. The session is kept for the run and reused by later tests:
+ * the product allows an account ten sign-ins in fifteen minutes, fewer than the suite's tests.
+ */
 export async function signInAsDemo(page) {
+  const saved = join(tmpdir(), `vitrine-e2e-demo-session-${new URL(baseUrl).port}.json`);
+  try {
+    await page.context().addCookies(JSON.parse(await readFile(saved, 'utf8')));
+    await page.goto(`${baseUrl}/app/`);
+    await page.getByRole('heading', { name: /Welcome/ }).waitFor({ timeout: 5000 });
+    return;
+  } catch {
+    // No session saved yet, or it has ended (a test signed out): sign in.
+  }
   await page.goto(`${baseUrl}/app/login`);
   await page.getByLabel('Email').fill(demo.email);
   await page.getByLabel('Password').fill(demo.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+  await writeFile(saved, JSON.stringify(await page.context().cookies()));
 }

@@ -61,6 +61,7 @@ export function AppShell({ title, children }: { title: string; children: ReactNo
           <NavLink to="/" end>
             Home
           </NavLink>
+          <NavLink to="/import">Import</NavLink>
           <NavLink to="/stats">Statistics</NavLink>
           <NavLink to="/domains">Domains</NavLink>
           {current && <NavLink to={`/workspaces/${current.id}/members`}>Members</NavLink>}

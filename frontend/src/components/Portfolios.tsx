@@ -84,6 +84,11 @@ export function Portfolios({ workspace }: { workspace: Workspace }) {
         <button type="button" className="button button-quiet" onClick={() => setShowTrash(!showTrash)}>
           {showTrash ? 'Back to portfolios' : `Trash (${trash.length})`}
         </button>
+        {canEdit && !showTrash && (
+          <Link className="button" to="/import" title="From LinkedIn’s data export or a JSON Resume">
+            Import
+          </Link>
+        )}
         {canEdit && !showTrash && <NewPortfolio workspace={workspace} />}
       </div>
       <FormError error={error} />
@@ -165,6 +170,11 @@ function PortfolioCard({ portfolio, canEdit, trashed, onChange, onRemove, onRest
       );
       navigate(`/jobs/${job.id}`);
     });
+  const exportStatic = () =>
+    onChange(async () => {
+      const job = await unwrap(api.POST('/api/v1/portfolios/{portfolio_id}/exports/static', path(portfolio.id)));
+      navigate(`/jobs/${job.id}`);
+    });
 
   return (
     <li className="portfolio-card" aria-labelledby={titleId}>
@@ -243,6 +253,13 @@ function PortfolioCard({ portfolio, canEdit, trashed, onChange, onRemove, onRest
                   <button type="button" onClick={() => exportPdf('Letter')}>
                     Export PDF (US Letter)
                   </button>
+                  <button type="button" onClick={exportStatic}>
+                    Export static site (ZIP)
+                  </button>
+                  <a href={`/api/v1/portfolios/${portfolio.id}/export/json-resume`} download="resume.json">
+                    Download JSON Resume
+                  </a>
+                  <Link to={`/import?portfolio=${portfolio.id}`}>Import into this portfolio</Link>
                   <a href={portfolio.public_url} target="_blank" rel="noreferrer">
                     Open public page
                   </a>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { generationResult, sectionSummary } from '../ai/generation';
 import { api } from '../api/client';
 import type { components } from '../api/schema';
@@ -56,16 +56,20 @@ export function JobPage() {
     );
   }
   if (job.kind === 'ai_generation') return <Generation job={job} />;
+  if (job.kind === 'import') return <Navigate to={`/imports/${job.id}`} replace />;
+  const site = job.kind === 'static_export';
   return (
-    <AppShell title="PDF export">
+    <AppShell title={site ? 'Static site export' : 'PDF export'}>
       <section className="card" aria-live="polite">
         {(job.status === 'queued' || job.status === 'running') && (
-          <Progress job={job} doing="Laying out your pages…" />
+          <Progress job={job} doing={site ? 'Putting your site together…' : 'Laying out your pages…'} />
         )}
         {job.status === 'done' && job.download_url && (
           <>
             <p>
-              Your PDF is ready: {job.pages} {job.pages === 1 ? 'page' : 'pages'}, {size(job.size_bytes ?? 0)}.
+              {site
+                ? `Your site is ready: a ZIP of ${size(job.size_bytes ?? 0)} to open from disk or put on any static host.`
+                : `Your PDF is ready: ${job.pages} ${job.pages === 1 ? 'page' : 'pages'}, ${size(job.size_bytes ?? 0)}.`}
             </p>
             <a className="button button-primary" href={job.download_url} download={job.filename}>
               Download {job.filename}
@@ -78,7 +82,7 @@ export function JobPage() {
         {job.status === 'done' && !job.download_url && <p>This export has expired; export again from the portfolio.</p>}
         {job.status === 'failed' && (
           <div className="banner banner-error" role="alert">
-            The PDF could not be made: {job.error}
+            {site ? 'The site' : 'The PDF'} could not be made: {job.error}
           </div>
         )}
         <p>
