@@ -169,3 +169,25 @@ async fn another_tenants_domains_answer_404() {
     let unchanged = ann.get(&path).await.expect(200);
     assert_eq!(unchanged.body[0]["portfolio_id"], portfolio.as_str());
 }
+
+#[tokio::test]
+async fn the_worker_checks_the_domains_whose_time_has_come() {
+    let (app, dns) = app_with_dns().await;
+    let (ann, workspace, portfolio) = owner(&app, "ann@example.com").await;
+    let path = format!("/api/v1/workspaces/{workspace}/domains");
+    let proven = ann.post(&path, json!({ "hostname": "ann.dev", "portfolio_id": portfolio })).await.expect(200);
+    ann.post(&path, json!({ "hostname": "www.ann.dev", "portfolio_id": portfolio })).await.expect(200);
+    dns.set_txt("_vitrine.ann.dev", proven.body["records"][0]["value"].as_str().unwrap()).await;
+    let checker = vitrine_core::domains::Checker::new(&vitrine_core::config::DomainsConfig {
+        dns_servers: vec![dns.address.parse().unwrap()],
+        edge_hostname: "edge.vitrine.test".into(),
+        edge_addresses: vec!["127.0.0.1".parse().unwrap()],
+    });
+    let now = chrono::Utc::now();
+    assert_eq!(vitrine_core::domains::check_due(&app.db.pool, &checker, now).await.unwrap(), 2);
+    let listed = ann.get(&path).await.expect(200).body;
+    let status =
+        |host: &str| listed.as_array().unwrap().iter().find(|d| d["hostname"] == host).unwrap()["status"].clone();
+    assert_eq!((status("ann.dev"), status("www.ann.dev")), (json!("active"), json!("pending")));
+    assert_eq!(vitrine_core::domains::check_due(&app.db.pool, &checker, now).await.unwrap(), 0, "not due again yet");
+}

@@ -405,14 +405,18 @@ pub async fn run(pool: &PgPool, id: Uuid) -> Result<()> {
 /// Applies a finished import: a new portfolio, or the new entries added to the job's
 /// portfolio as a new version. `chosen` lists the section ids to apply; all when `None`.
 pub async fn apply(pool: &PgPool, id: Uuid, actor: UserId, chosen: Option<&[String]>) -> Result<PortfolioId> {
+    // The job's row stays locked until it records where it was applied: a second click waits,
+    // then finds it applied.
+    let mut lock = pool.begin().await?;
     let row = sqlx::query!(
         r#"SELECT j.workspace_id, j.portfolio_id, j.result, j.status, j.input->>'template' AS template
            FROM jobs j JOIN workspace_members m ON m.workspace_id = j.workspace_id AND m.user_id = $2
-           WHERE j.id = $1 AND j.kind = 'import'"#,
+           WHERE j.id = $1 AND j.kind = 'import'
+           FOR UPDATE OF j"#,
         id,
         actor.0
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *lock)
     .await?
     .ok_or(Error::NotFound)?;
     let workspace = WorkspaceId(row.workspace_id);
@@ -478,8 +482,9 @@ pub async fn apply(pool: &PgPool, id: Uuid, actor: UserId, chosen: Option<&[Stri
     preview.applied_to = Some(portfolio.0);
     let result = serde_json::to_value(&preview).map_err(|error| anyhow::anyhow!("encoding a preview: {error}"))?;
     sqlx::query!("UPDATE jobs SET result = $2, portfolio_id = $3 WHERE id = $1", id, result, portfolio.0)
-        .execute(pool)
+        .execute(&mut *lock)
         .await?;
+    lock.commit().await?;
     Ok(portfolio)
 }
 
