@@ -197,6 +197,21 @@ async fn a_custom_domain_gets_one_certificate_that_every_router_serves() {
     // The sample document is the same for everyone; the canonical link names the portfolio.
     assert!(body.contains("/alice-lindqvist-engineer\""), "{}", &body[..body.len().min(600)]);
 
+    // As a person would check it: curl, trusting only Pebble's root.
+    let root_file = std::env::temp_dir().join(format!("pebble-root-{}.pem", uuid::Uuid::new_v4()));
+    std::fs::write(&root_file, &root).unwrap();
+    let curl = std::process::Command::new("curl")
+        .args(["--silent", "--show-error", "--output", "/dev/null", "--write-out", "%{http_code}"])
+        .arg("--resolve")
+        .arg(format!("alice-portfolio.test:{https_a}:127.0.0.1"))
+        .arg("--cacert")
+        .arg(&root_file)
+        .arg(format!("https://alice-portfolio.test:{https_a}/"))
+        .output()
+        .expect("curl runs");
+    let _ = std::fs::remove_file(&root_file);
+    assert_eq!(String::from_utf8_lossy(&curl.stdout), "200", "{}", String::from_utf8_lossy(&curl.stderr));
+
     let from_b = client.get(format!("https://alice-portfolio.test:{https_b}/")).send().await.unwrap();
     assert_eq!(from_b.status(), 200);
     assert_eq!(peer_certificate(&from_b), certificate_a, "both replicas serve the one certificate");
