@@ -95,6 +95,10 @@ pub struct TlsConfig {
     #[arg(long, env = "VITRINE_ACME_ORDERS_PER_HOUR", default_value_t = 30)]
     pub acme_orders_per_hour: i64,
 
+    /// How often each replica looks for certificates due for renewal (or a retry)
+    #[arg(long, env = "VITRINE_ACME_RENEWAL_CHECK", default_value = "60s", value_parser = parse_duration)]
+    pub acme_renewal_check: Duration,
+
     /// Seals private keys in the database: 32 bytes as 64 hex digits, the same on every replica
     #[arg(long, env = "VITRINE_TLS_STORE_KEY", hide_env_values = true, value_parser = parse_store_key)]
     pub tls_store_key: Option<StoreKey>,

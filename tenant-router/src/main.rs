@@ -165,7 +165,7 @@ async fn main() -> anyhow::Result<()> {
         }
     });
     if let Some(tls) = &tls {
-        tls.renew_periodically(Duration::from_secs(60));
+        tls.renew_periodically(config.tls.acme_renewal_check);
     }
 
     let admin = TcpListener::bind(config.admin_listen)

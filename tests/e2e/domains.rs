@@ -62,9 +62,11 @@ impl Api {
     }
 }
 
-/// A client that trusts only `root` and reaches every name at 127.0.0.1.
+/// A client that trusts only `root` and reaches every name at 127.0.0.1, with a new
+/// connection (and handshake) for every request.
 fn tls_client(root: &str, names: &[&str]) -> reqwest::Client {
     let mut builder = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
         .tls_built_in_root_certs(false)
         .add_root_certificate(reqwest::Certificate::from_pem(root.as_bytes()).unwrap())
         .tls_info(true)
@@ -120,6 +122,7 @@ async fn a_custom_domain_gets_one_certificate_that_every_router_serves() {
             ("VITRINE_ACME_CA_FILE", pebble.ca_file.display().to_string()),
             ("VITRINE_TLS_STORE_KEY", STORE_KEY.to_owned()),
             ("VITRINE_REPLICA_NAME", name.to_owned()),
+            ("VITRINE_ACME_RENEWAL_CHECK", "1s".to_owned()),
         ]);
         Process::start("tenant-router", &environment)
     };
@@ -223,6 +226,30 @@ async fn a_custom_domain_gets_one_certificate_that_every_router_serves() {
     for unproven in ["bob-portfolio.test", "random-name.test"] {
         assert!(client.get(format!("https://{unproven}:{https_b}/")).send().await.is_err());
     }
+
+    // Renewal: once due, one replica orders again and both serve the new certificate.
+    sqlx::query("UPDATE tls_certificates SET renew_after = now() - interval '1 second'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let renewed = eventually(Duration::from_secs(60), "a renewed certificate on both replicas", || {
+        let (client, certificate_a) = (client.clone(), certificate_a.clone());
+        async move {
+            let mut served = Vec::new();
+            for port in [https_a, https_b] {
+                let response = client.get(format!("https://alice-portfolio.test:{port}/")).send().await.ok()?;
+                served.push(peer_certificate(&response));
+            }
+            (served[0] != certificate_a && served[0] == served[1]).then_some(served)
+        }
+    })
+    .await;
+    assert_eq!(renewed.len(), 2);
+    let orders = orders(&db).await;
+    assert_eq!(orders.len(), 2, "one renewal order for both replicas: {orders:?}");
+    assert!(
+        orders.iter().all(|(host, _, outcome)| host == "alice-portfolio.test" && outcome.as_deref() == Some("issued"))
+    );
 
     let redirect = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
