@@ -174,9 +174,13 @@ async fn a_custom_domain_gets_one_certificate_that_every_router_serves() {
 
     let root = pebble.issuing_root().await;
     let client = tls_client(&root, &["alice-portfolio.test", "bob-portfolio.test", "random-name.test"]);
-    for unproven in ["bob-portfolio.test", "random-name.test"] {
-        let refused = client.get(format!("https://{unproven}:{https_a}/")).send().await;
-        assert!(refused.is_err(), "{unproven} must get no handshake");
+    // Alice's domain too, before its proof: both routers now hold "nobody's" for it, which
+    // the check's announcement must undo.
+    for unproven in ["bob-portfolio.test", "random-name.test", "alice-portfolio.test"] {
+        for port in [https_a, https_b] {
+            let refused = client.get(format!("https://{unproven}:{port}/")).send().await;
+            assert!(refused.is_err(), "{unproven} must get no handshake");
+        }
     }
 
     pebble.dns.set_txt("_vitrine.alice-portfolio.test", txt["value"].as_str().unwrap()).await;
