@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
-import type { components } from '../api/schema';
 import { ApiError, unwrap } from '../api/errors';
 import { SECTION_LABELS } from '../components/editor/Outline';
 import { FormError, useAction } from '../components/Form';
@@ -10,41 +9,14 @@ import { capitalise, groupSkipped, importResult, reportLine } from '../imports/r
 import type { ImportResult, Report } from '../imports/report';
 import { sectionHeading, sectionLines } from '../imports/summary';
 import './Import.css';
-
-type Job = components['schemas']['Job'];
-
-const POLL_MS = 1000;
+import { useJob } from '../jobs';
+import type { Job } from '../jobs';
 
 /** `/imports/:jobId`: the import being read, then what it found, to apply section by section. */
 export function ImportReview() {
   const { jobId = '' } = useParams();
-  const [job, setJob] = useState<Job | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { job, error, reload } = useJob(jobId);
 
-  const load = useCallback(
-    () => unwrap(api.GET('/api/v1/jobs/{job_id}', { params: { path: { job_id: jobId } } })),
-    [jobId],
-  );
-
-  useEffect(() => {
-    let timer: number | undefined;
-    let stopped = false;
-    const poll = () =>
-      load()
-        .then((current) => {
-          if (stopped) return;
-          setJob(current);
-          if (current.status === 'queued' || current.status === 'running') timer = window.setTimeout(poll, POLL_MS);
-        })
-        .catch((failure: ApiError) => setError(failure));
-    poll();
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-    };
-  }, [load]);
-
-  const reload = () => load().then(setJob).catch(setError);
 
   let body;
   if (error) {

@@ -1,15 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { generationResult, sectionSummary } from '../ai/generation';
-import { api } from '../api/client';
-import type { components } from '../api/schema';
-import { ApiError, unwrap } from '../api/errors';
 import { SECTION_LABELS } from '../components/editor/Outline';
 import { AppShell } from '../components/Layout';
-
-type Job = components['schemas']['Job'];
-
-const POLL_MS = 1000;
+import { useJob } from '../jobs';
+import type { Job } from '../jobs';
 
 function size(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -18,26 +13,8 @@ function size(bytes: number): string {
 /** A job being watched: its progress, then its result (a PDF to download, an AI draft to open), or why it failed. */
 export function JobPage() {
   const { jobId = '' } = useParams();
-  const [job, setJob] = useState<Job | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { job, error } = useJob(jobId);
 
-  useEffect(() => {
-    let timer: number | undefined;
-    let stopped = false;
-    const poll = () =>
-      unwrap(api.GET('/api/v1/jobs/{job_id}', { params: { path: { job_id: jobId } } }))
-        .then((current) => {
-          if (stopped) return;
-          setJob(current);
-          if (current.status === 'queued' || current.status === 'running') timer = window.setTimeout(poll, POLL_MS);
-        })
-        .catch((failure: ApiError) => setError(failure));
-    poll();
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-    };
-  }, [jobId]);
 
   if (error) {
     return (

@@ -1,15 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { generationResult, sectionSummary } from '../../ai/generation';
-import { api } from '../../api/client';
-import { ApiError, unwrap } from '../../api/errors';
-import type { components } from '../../api/schema';
 import type { EditorAction, Section } from '../../editor/history';
 import { SECTION_LABELS } from './Outline';
-
-type Job = components['schemas']['Job'];
-
-const POLL_MS = 1000;
+import { useJob } from '../../jobs';
 
 /**
  * Sections an AI draft wrote for this portfolio (the job in the address), each inserted at the
@@ -33,29 +27,11 @@ export function AiSections({
   onInserted: () => void;
   onClose: () => void;
 }) {
-  const [job, setJob] = useState<Job | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { job, error } = useJob(jobId);
   // A section the address asks for is inserted as soon as the sections arrive.
   const [inserted, setInserted] = useState<string[]>(insert === null ? [] : [insert]);
   const handled = useRef(false);
 
-  useEffect(() => {
-    let timer: number | undefined;
-    let stopped = false;
-    const poll = () =>
-      unwrap(api.GET('/api/v1/jobs/{job_id}', { params: { path: { job_id: jobId } } }))
-        .then((current) => {
-          if (stopped) return;
-          setJob(current);
-          if (current.status === 'queued' || current.status === 'running') timer = window.setTimeout(poll, POLL_MS);
-        })
-        .catch((failure: ApiError) => !stopped && setError(failure));
-    poll();
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-    };
-  }, [jobId]);
 
   const result = job ? generationResult(job) : null;
   const sections = result?.kind === 'preview' && job?.portfolio_id === portfolioId ? result.sections : null;
