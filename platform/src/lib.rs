@@ -52,7 +52,6 @@ pub struct State {
     pub site_seal: Option<SiteSeal>,
     /// The AI provider, when one is configured.
     pub ai: Option<vitrine_core::ai::Provider>,
-    pub ai_daily_requests: i32,
 }
 
 pub struct Application {
@@ -131,7 +130,6 @@ impl Application {
             domains: vitrine_core::domains::Checker::new(&config.domains),
             site_seal: config.router_secret.as_ref().map(|secret| SiteSeal::new(secret.expose())),
             ai: vitrine_core::ai::Provider::new(&config.ai),
-            ai_daily_requests: config.ai.ai_daily_requests,
         });
         public::listen_for_changes(pool.clone(), state.clone());
         let state_for_logs = state.clone();
@@ -228,7 +226,6 @@ pub fn openapi_spec() -> String {
         }),
         site_seal: None,
         ai: None,
-        ai_daily_requests: 0,
     });
     api::service(state).spec()
 }

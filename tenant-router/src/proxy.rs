@@ -111,13 +111,9 @@ impl Upstreams {
     fn pick(&self, tried: &[usize]) -> Option<usize> {
         let count = self.targets.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let candidates = (0..count).map(|offset| (start + offset) % count).filter(|index| !tried.contains(index));
-        let candidates: Vec<usize> = candidates.collect();
-        candidates
-            .iter()
-            .copied()
-            .find(|&index| self.targets[index].healthy.load(Ordering::Relaxed))
-            .or_else(|| candidates.first().copied())
+        let mut candidates = (0..count).map(|offset| (start + offset) % count).filter(|index| !tried.contains(index));
+        let first = candidates.clone().next();
+        candidates.find(|&index| self.targets[index].healthy.load(Ordering::Relaxed)).or(first)
     }
 
     pub async fn forward(&self, mut request: Request<Incoming>, forwarded: Forwarded) -> Response<Body> {
@@ -172,6 +168,7 @@ impl Upstreams {
             Limited::new(body, usize::try_from(self.max_body).unwrap_or(usize::MAX)).boxed_unsync()
         });
         let mut tried = Vec::new();
+        let mut parts = Some(parts);
         loop {
             let Some(index) = self.pick(&tried) else {
                 break error_response(
@@ -182,7 +179,16 @@ impl Upstreams {
             };
             tried.push(index);
             let target = &self.targets[index];
-            let path = parts.uri.path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
+            // The request is copied only when another replica may be tried after this one.
+            let retry_possible = repeatable && tried.len() < self.targets.len();
+            let Some(this) = (if retry_possible { parts.clone() } else { parts.take() }) else {
+                break error_response(
+                    StatusCode::BAD_GATEWAY,
+                    "bad_gateway",
+                    "the service is unavailable; try again shortly",
+                );
+            };
+            let path = this.uri.path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
             let uri = Uri::builder()
                 .scheme(target.scheme.clone())
                 .authority(target.authority.clone())
@@ -191,7 +197,7 @@ impl Upstreams {
             let Ok(uri) = uri else {
                 break error_response(StatusCode::BAD_REQUEST, "bad_request", "the request target is not valid");
             };
-            let mut attempt = Request::from_parts(parts.clone(), body.take().unwrap_or_else(empty));
+            let mut attempt = Request::from_parts(this, body.take().unwrap_or_else(empty));
             *attempt.uri_mut() = uri;
             *attempt.version_mut() = http::Version::HTTP_11;
             match tokio::time::timeout(self.timeout, self.client.request(attempt)).await {
@@ -199,7 +205,7 @@ impl Upstreams {
                 Ok(Err(error)) if error.is_connect() => {
                     target.healthy.store(false, Ordering::Relaxed);
                     tracing::warn!(upstream = %target.authority, %error, "a platform replica cannot be reached");
-                    if repeatable && tried.len() < self.targets.len() {
+                    if retry_possible {
                         body = Some(empty());
                         continue;
                     }

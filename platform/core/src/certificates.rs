@@ -43,27 +43,20 @@ impl Sealer {
 /// A certificate ready to serve: its PEM chain and its private key (PKCS#8 DER).
 #[derive(Debug, Clone)]
 pub struct Certificate {
-    pub hostname: String,
     pub chain_pem: String,
     pub key_der: Vec<u8>,
-    pub not_after: DateTime<Utc>,
 }
 
 pub async fn certificate(pool: &PgPool, sealer: &Sealer, hostname: &str) -> Result<Option<Certificate>> {
     let row = sqlx::query!(
-        r#"SELECT chain_pem AS "chain_pem!", sealed_key AS "sealed_key!", not_after AS "not_after!"
+        r#"SELECT chain_pem AS "chain_pem!", sealed_key AS "sealed_key!"
            FROM tls_certificates WHERE hostname = $1 AND chain_pem IS NOT NULL"#,
         hostname
     )
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    Ok(Some(Certificate {
-        hostname: hostname.to_owned(),
-        chain_pem: row.chain_pem,
-        key_der: sealer.open(&row.sealed_key)?,
-        not_after: row.not_after,
-    }))
+    Ok(Some(Certificate { chain_pem: row.chain_pem, key_der: sealer.open(&row.sealed_key)? }))
 }
 
 /// Stores a new certificate; renewal is due after two thirds of its lifetime.
@@ -92,6 +85,18 @@ pub async fn save_certificate(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Whether `hostname` has a certificate not yet due for renewal.
+pub async fn is_current(pool: &PgPool, hostname: &str, now: DateTime<Utc>) -> Result<bool> {
+    Ok(sqlx::query_scalar!(
+        "SELECT 1 FROM tls_certificates WHERE hostname = $1 AND chain_pem IS NOT NULL AND renew_after > $2",
+        hostname,
+        now
+    )
+    .fetch_optional(pool)
+    .await?
+    .is_some())
 }
 
 /// Records a failed order: the next waits twice as long as the last, from a minute to a day.

@@ -38,6 +38,15 @@ impl Theme {
         Theme::ALL.into_iter().find(|theme| theme.id() == id)
     }
 
+    /// The design a request names at `field`, or `default` when it names none.
+    pub fn parse_field(field: &str, id: Option<&str>, default: Theme) -> crate::Result<Theme> {
+        match id {
+            Some(id) => Theme::parse(id)
+                .ok_or_else(|| crate::Error::invalid(field, "unknown_template", "choose one of the designs")),
+            None => Ok(default),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Theme::Minimal => "Minimal",

@@ -37,7 +37,7 @@ pub struct AiStatus {
     model: Option<String>,
     /// How to turn AI writing on, when it is off
     message: Option<String>,
-    /// Requests a workspace may make per day
+    /// Requests a workspace may make per day (0 when off)
     daily_requests: i32,
 }
 
@@ -100,7 +100,7 @@ impl AiApi {
             enabled: provider.is_some(),
             model: provider.map(|provider| provider.model().to_owned()),
             message: provider.is_none().then(|| ai::HOW_TO_ENABLE.to_owned()),
-            daily_requests: self.state.ai_daily_requests,
+            daily_requests: provider.map_or(0, |provider| provider.daily_requests),
         })
     }
 

@@ -102,9 +102,7 @@ impl Issuer {
 
     async fn order_locked(&self, name: &str) -> anyhow::Result<()> {
         // Another replica may have finished while this one waited for the lock.
-        let due = certificates::due(&self.pool, Utc::now()).await?;
-        if certificates::certificate(&self.pool, &self.sealer, name).await?.is_some() && !due.iter().any(|d| d == name)
-        {
+        if certificates::is_current(&self.pool, name, Utc::now()).await? {
             return Ok(());
         }
         let Some(order) = certificates::start_order(&self.pool, name, &self.replica, self.per_hour).await? else {

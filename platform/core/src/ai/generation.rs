@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use super::{DATA_IS_NOT_INSTRUCTIONS, Message, Provider, quoted};
 use crate::accounts::UserId;
-use crate::document::{self, Document, SECTION_TYPES, Section};
+use crate::document::{self, SECTION_TYPES, Section};
 use crate::jobs::{self, AI_QUEUE, Generate};
 use crate::notifications;
-use crate::portfolios::{self, NewPortfolio, Origin};
+use crate::portfolios;
 use crate::themes::Theme;
 use crate::workspaces::{self, Role, WorkspaceId};
 use crate::{Error, Result};
@@ -83,20 +83,11 @@ pub async fn request(
             ));
         }
     }
-    let template = match request.template {
-        Some(name) => Theme::parse(name)
-            .ok_or_else(|| Error::invalid("template", "unknown_template", "choose one of the designs"))?,
-        None => Theme::Modern,
-    };
-    if let Some(portfolio) = request.portfolio_id {
-        let found = sqlx::query_scalar!(
-            "SELECT 1 FROM portfolios WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
-            portfolio,
-            workspace.0
-        )
-        .fetch_optional(pool)
-        .await?;
-        found.ok_or(Error::NotFound)?;
+    let template = Theme::parse_field("template", request.template, Theme::Modern)?;
+    if let Some(portfolio) = request.portfolio_id
+        && !portfolios::is_in_workspace(&mut *pool.acquire().await?, workspace, portfolio).await?
+    {
+        return Err(Error::NotFound);
     }
     let provider =
         provider.ok_or(Error::Unavailable { code: "ai_disabled", message: super::HOW_TO_ENABLE.to_owned() })?;
@@ -284,27 +275,8 @@ pub async fn run(pool: &PgPool, provider: Option<&Provider>, id: Uuid) -> Result
             None => {
                 let owner = owner.ok_or_else(|| anyhow::anyhow!("the person who asked no longer exists"))?;
                 let theme = Theme::parse(&input.template).unwrap_or(Theme::Modern);
-                let title = sections
-                    .iter()
-                    .find_map(|section| match section {
-                        Section::Header(header) => Some(header.name.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| "My portfolio".to_owned());
-                let document = Document { style: theme.default_style(), sections, ..Document::blank() };
-                let portfolio = portfolios::create(
-                    pool,
-                    workspace,
-                    owner,
-                    NewPortfolio {
-                        title: &title,
-                        description: None,
-                        slug: None,
-                        template: Some(theme),
-                        origin: Origin::Document(document),
-                    },
-                )
-                .await?;
+                let portfolio =
+                    portfolios::create_from_sections(pool, workspace, owner, theme, sections, "My portfolio").await?;
                 Ok::<_, Error>(Outcome::Portfolio { portfolio_id: portfolio.id.0 })
             }
         }

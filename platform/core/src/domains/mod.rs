@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::accounts::UserId;
 use crate::notifications::{self, Category};
+use crate::portfolios;
 use crate::workspaces::{self, Role, WorkspaceId};
 use crate::{Error, Result, token};
 
@@ -134,14 +135,10 @@ impl From<Row> for Domain {
 }
 
 async fn require_portfolio(connection: &mut PgConnection, workspace: WorkspaceId, portfolio: Uuid) -> Result<()> {
-    let found = sqlx::query_scalar!(
-        "SELECT 1 FROM portfolios WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
-        portfolio,
-        workspace.0,
-    )
-    .fetch_optional(connection)
-    .await?;
-    found.map(|_| ()).ok_or_else(|| Error::invalid("portfolio_id", "not_found", "no such portfolio in this workspace"))
+    if !portfolios::is_in_workspace(connection, workspace, portfolio).await? {
+        return Err(Error::invalid("portfolio_id", "not_found", "no such portfolio in this workspace"));
+    }
+    Ok(())
 }
 
 /// Claims `hostname` for the workspace, landing on `portfolio`.
@@ -364,7 +361,6 @@ async fn record(pool: &PgPool, domain: &Domain, finding: &dns::Finding, now: Dat
 /// Where the router sends a custom domain's visitors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
-    pub workspace_id: WorkspaceId,
     pub handle: String,
     pub portfolio_id: Uuid,
 }
@@ -373,7 +369,7 @@ pub struct Site {
 /// does not take a working site down at once) domains and orders certificates for proven ones.
 pub async fn lookup(pool: &PgPool, hostname: &str) -> Result<Option<(Status, Site)>> {
     let row = sqlx::query!(
-        r#"SELECT d.status, d.workspace_id, w.handle::text AS "handle!", d.portfolio_id
+        r#"SELECT d.status, w.handle::text AS "handle!", d.portfolio_id
            FROM domains d JOIN workspaces w ON w.id = d.workspace_id
            WHERE d.hostname = $1"#,
         hostname,
@@ -381,8 +377,7 @@ pub async fn lookup(pool: &PgPool, hostname: &str) -> Result<Option<(Status, Sit
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|row| {
-        let site =
-            Site { workspace_id: WorkspaceId(row.workspace_id), handle: row.handle, portfolio_id: row.portfolio_id };
+        let site = Site { handle: row.handle, portfolio_id: row.portfolio_id };
         (Status::parse(&row.status), site)
     }))
 }

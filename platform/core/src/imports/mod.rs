@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::accounts::UserId;
 use crate::document::{self, Document, Section};
 use crate::jobs::{self, IMPORT_QUEUE, Import};
-use crate::portfolios::{self, NewPortfolio, Origin, PortfolioId};
+use crate::portfolios::{self, PortfolioId};
 use crate::themes::Theme;
 use crate::workspaces::{self, Role, WorkspaceId};
 use crate::{Error, Result};
@@ -28,9 +28,8 @@ use crate::{Error, Result};
 /// The largest upload an import takes.
 pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, poem_openapi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[oai(rename = "ImportKind", rename_all = "snake_case")]
 pub enum Kind {
     LinkedinArchive,
     JsonResume,
@@ -43,8 +42,7 @@ pub struct Upload {
 }
 
 /// Something left out, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, poem_openapi::Object)]
-#[oai(rename = "ImportSkip")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skip {
     pub what: String,
     pub why: String,
@@ -57,8 +55,7 @@ impl Skip {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, poem_openapi::Object)]
-#[oai(rename = "ImportReport")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     pub imported: Vec<String>,
     pub skipped: Vec<Skip>,
@@ -141,21 +138,12 @@ pub async fn request(
     template: Option<&str>,
 ) -> Result<Uuid> {
     workspaces::require_role(pool, workspace, actor, Role::Editor).await?;
-    if let Some(portfolio) = portfolio {
-        let found = sqlx::query_scalar!(
-            "SELECT 1 FROM portfolios WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
-            portfolio,
-            workspace.0
-        )
-        .fetch_optional(pool)
-        .await?;
-        found.ok_or(Error::NotFound)?;
+    if let Some(portfolio) = portfolio
+        && !portfolios::is_in_workspace(&mut *pool.acquire().await?, workspace, portfolio).await?
+    {
+        return Err(Error::NotFound);
     }
-    let template = match template {
-        Some(name) => Theme::parse(name)
-            .ok_or_else(|| Error::invalid("template", "unknown_template", "choose one of the designs"))?,
-        None => Theme::Modern,
-    };
+    let template = Theme::parse_field("template", template, Theme::Modern)?;
     if uploads.is_empty() {
         return Err(Error::invalid("file", "required", "choose a file to import"));
     }
@@ -446,22 +434,7 @@ pub async fn apply(pool: &PgPool, id: Uuid, actor: UserId, chosen: Option<&[Stri
     let portfolio = match row.portfolio_id {
         None => {
             let theme = Theme::parse(row.template.as_deref().unwrap_or("modern")).unwrap_or(Theme::Modern);
-            let title = sections
-                .iter()
-                .find_map(|section| match section {
-                    Section::Header(header) => Some(header.name.clone()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| "Imported portfolio".to_owned());
-            let document = Document { style: theme.default_style(), sections, ..Document::blank() };
-            let new = NewPortfolio {
-                title: &title,
-                description: None,
-                slug: None,
-                template: Some(theme),
-                origin: Origin::Document(document),
-            };
-            portfolios::create(pool, workspace, actor, new).await?.id
+            portfolios::create_from_sections(pool, workspace, actor, theme, sections, "Imported portfolio").await?.id
         }
         Some(portfolio) => {
             let id = PortfolioId(portfolio);

@@ -167,6 +167,46 @@ pub async fn create(
     get(pool, id, actor).await
 }
 
+/// A new portfolio holding `sections` in `theme`'s style, titled by its header's name (a
+/// generated or imported draft).
+pub async fn create_from_sections(
+    pool: &PgPool,
+    workspace: WorkspaceId,
+    actor: UserId,
+    theme: Theme,
+    sections: Vec<document::Section>,
+    untitled: &str,
+) -> Result<Portfolio> {
+    let title = sections
+        .iter()
+        .find_map(|section| match section {
+            document::Section::Header(header) => Some(header.name.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| untitled.to_owned());
+    let document = Document { style: theme.default_style(), sections, ..Document::blank() };
+    let new = NewPortfolio {
+        title: &title,
+        description: None,
+        slug: None,
+        template: Some(theme),
+        origin: Origin::Document(document),
+    };
+    create(pool, workspace, actor, new).await
+}
+
+/// Whether `id` is a live portfolio of `workspace` (no role checked: the caller has done that).
+pub async fn is_in_workspace(executor: &mut PgConnection, workspace: WorkspaceId, id: Uuid) -> Result<bool> {
+    let found = sqlx::query_scalar!(
+        "SELECT 1 FROM portfolios WHERE id = $1 AND workspace_id = $2 AND deleted_at IS NULL",
+        id,
+        workspace.0,
+    )
+    .fetch_optional(executor)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// The caller's view of a portfolio and their role in its workspace.
 pub(crate) async fn load(
     executor: &mut PgConnection,
