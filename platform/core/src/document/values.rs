@@ -584,6 +584,14 @@ impl RichText {
         self.plain_text().trim().is_empty()
     }
 
+    /// The text with its shape kept: paragraphs apart by a blank line, line breaks and list
+    /// items on lines of their own (what plain-text formats such as JSON Resume hold).
+    pub fn text_with_paragraphs(&self) -> String {
+        let marked = self.0.replace("</p>", "\n\n").replace("<br>", "\n").replace("</li>", "\n");
+        let without_tags = ammonia::Builder::empty().clean(&marked).to_string();
+        html_unescape(&without_tags).trim().to_owned()
+    }
+
     /// The text without markup, for meta descriptions and length checks.
     pub fn plain_text(&self) -> String {
         let without_tags = ammonia::Builder::empty().clean(&self.0.replace("</p>", "</p> ")).to_string();

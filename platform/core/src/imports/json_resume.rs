@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Skip, new_id, paragraphs, plain_text};
+use super::{Skip, new_id, paragraphs};
 use crate::document::{Document, Section};
 
 const VOLUNTEERING: &str = "Volunteering";
@@ -392,11 +392,11 @@ pub fn export(document: &Document) -> Value {
                     basics.insert("location".into(), json!({ "city": location }));
                 }
                 if let Some(summary) = &header.summary {
-                    set(&mut basics, "summary", Some(plain_text(summary.as_html())));
+                    set(&mut basics, "summary", Some(summary.text_with_paragraphs()));
                 }
             }
             Section::About(about) if !basics.contains_key("summary") => {
-                set(&mut basics, "summary", Some(plain_text(about.body.as_html())));
+                set(&mut basics, "summary", Some(about.body.text_with_paragraphs()));
             }
             Section::Experience(experience) => {
                 let target = if experience.title.as_deref() == Some(VOLUNTEERING) { &mut volunteer } else { &mut work };
@@ -409,7 +409,7 @@ pub fn export(document: &Document) -> Value {
                     set(&mut entry, "location", item.location.clone());
                     set(&mut entry, "startDate", date(&item.start));
                     set(&mut entry, "endDate", date(&item.end));
-                    set(&mut entry, "summary", item.description.as_ref().map(|text| plain_text(text.as_html())));
+                    set(&mut entry, "summary", item.description.as_ref().map(|text| text.text_with_paragraphs()));
                     if !item.highlights.is_empty() {
                         entry.insert("highlights".into(), json!(item.highlights));
                     }
@@ -456,7 +456,7 @@ pub fn export(document: &Document) -> Value {
                 for item in &section.items {
                     let mut entry = Map::new();
                     set(&mut entry, "name", Some(item.name.clone()));
-                    set(&mut entry, "description", item.description.as_ref().map(|text| plain_text(text.as_html())));
+                    set(&mut entry, "description", item.description.as_ref().map(|text| text.text_with_paragraphs()));
                     set(&mut entry, "url", item.url.as_ref().map(link));
                     set(&mut entry, "startDate", date(&item.start));
                     set(&mut entry, "endDate", date(&item.end));

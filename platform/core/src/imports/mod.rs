@@ -103,30 +103,6 @@ pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-/// Rich text as plain text: paragraphs separated by blank lines, entities decoded.
-pub fn plain_text(html: &str) -> String {
-    let spaced = html.replace("</p>", "\n\n").replace("<br>", "\n").replace("</li>", "\n");
-    let mut text = String::new();
-    let mut in_tag = false;
-    for character in spaced.chars() {
-        match character {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            other if !in_tag => text.push(other),
-            _ => {}
-        }
-    }
-    let decoded = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#32;", " ")
-        .replace("&#10;", "\n")
-        .replace("&amp;", "&");
-    decoded.trim().to_owned()
-}
-
 /// Checks an upload and queues its import; answers the job.
 pub async fn request(
     pool: &PgPool,
@@ -491,6 +467,7 @@ mod tests {
     fn text_goes_in_and_out_of_rich_text() {
         let html = paragraphs("Built <ledgers> & APIs.\nOn call.\n\nSecond paragraph.");
         assert!(html.starts_with("<p>Built &lt;ledgers&gt; &amp; APIs."), "{html}");
-        assert_eq!(plain_text(&html), "Built <ledgers> & APIs.\nOn call.\n\nSecond paragraph.");
+        let rich: crate::document::values::RichText = html.parse().unwrap();
+        assert_eq!(rich.text_with_paragraphs(), "Built <ledgers> & APIs.\nOn call.\n\nSecond paragraph.");
     }
 }
