@@ -24,9 +24,9 @@ pub fn classify(name: &str, base_domain: &str) -> Name {
     if name == base_domain {
         return Name::Platform;
     }
-    match name.strip_suffix(base_domain).and_then(|prefix| prefix.strip_suffix('.')) {
-        Some(handle) if !handle.contains('.') => Name::Subdomain(handle.to_owned()),
-        _ => Name::Other(name.to_owned()),
+    match hostname::label_under(name, base_domain) {
+        Some(handle) => Name::Subdomain(handle.to_owned()),
+        None => Name::Other(name.to_owned()),
     }
 }
 

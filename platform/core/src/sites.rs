@@ -85,8 +85,7 @@ impl Sites {
             .rsplit_once(':')
             .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
             .map_or(host, |(name, _)| name);
-        let prefix = host.strip_suffix(self.base_domain.as_str())?.strip_suffix('.')?;
-        (!prefix.is_empty() && !prefix.contains('.')).then_some(prefix)
+        crate::domains::hostname::label_under(host, &self.base_domain)
     }
 }
 

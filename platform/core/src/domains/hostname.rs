@@ -32,6 +32,12 @@ pub fn of_host_header(value: &str) -> Option<String> {
     normalize(name)
 }
 
+/// The label of `name` directly under `domain` (`alice` in `alice.example.com`), if it is one.
+pub fn label_under<'a>(name: &'a str, domain: &str) -> Option<&'a str> {
+    let label = name.strip_suffix(domain)?.strip_suffix('.')?;
+    (!label.is_empty() && !label.contains('.')).then_some(label)
+}
+
 /// Whether `name` is `domain` or one of its subdomains.
 pub fn is_within(name: &str, domain: &str) -> bool {
     name == domain || name.strip_suffix(domain).is_some_and(|prefix| prefix.ends_with('.'))
