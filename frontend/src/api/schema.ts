@@ -1218,7 +1218,7 @@ export interface components {
             message?: string;
             /**
              * Format: int32
-             * @description Requests a workspace may make per day
+             * @description Requests a workspace may make per day (0 when off)
              */
             daily_requests: number;
         };
