@@ -16,12 +16,10 @@ mod public;
 mod session;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
-use poem::listener::{Acceptor, AcceptorExt, Listener, TcpListener};
 use poem::middleware::CookieJarManager;
-use poem::{EndpointExt, Route, Server};
+use poem::{EndpointExt, Route};
 use sqlx::PgPool;
 use vitrine_core::email::Links;
 use vitrine_core::sites::{SiteSeal, Sites};
@@ -56,7 +54,7 @@ pub struct State {
 
 pub struct Application {
     port: u16,
-    acceptor: poem::listener::BoxAcceptor,
+    listener: tokio::net::TcpListener,
     app: poem::endpoint::BoxEndpoint<'static>,
     views: Option<Recorder>,
 }
@@ -171,16 +169,11 @@ impl Application {
             })
             .around(move |next, request| client::resolve(next, request, client_policy.clone()))
             .boxed();
-        let acceptor = TcpListener::bind(config.listen)
-            .into_acceptor()
+        let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {} (VITRINE_PLATFORM_ADDR)", config.listen))?;
-        let port = acceptor
-            .local_addr()
-            .first()
-            .and_then(|address| address.as_socket_addr().map(|socket| socket.port()))
-            .context("the listener has no address")?;
-        Ok(Application { port, acceptor: listener::NoDelay(acceptor).boxed(), app, views })
+        let port = listener.local_addr().context("the listener has no address")?.port();
+        Ok(Application { port, listener, app, views })
     }
 
     pub fn port(&self) -> u16 {
@@ -190,9 +183,7 @@ impl Application {
     /// Serves until `shutdown` resolves, then lets requests in flight finish and writes the
     /// page views still queued.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
-        let served = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(self.app, shutdown, Some(Duration::from_secs(10)))
-            .await;
+        let served = listener::serve(self.listener, self.app, shutdown).await;
         if let Some(views) = self.views {
             views.close().await;
         }
