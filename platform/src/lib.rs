@@ -6,6 +6,7 @@ pub mod api;
 mod assets;
 mod client;
 pub mod config;
+mod encoding;
 pub mod error;
 mod frontend;
 mod listener;

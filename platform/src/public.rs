@@ -1,7 +1,8 @@
 //! Published pages, as visitors read them: at `{handle}.{BASE_DOMAIN}/[slug]` and at
 //! `{BASE_DOMAIN}/p/{handle}/[slug]`. Pages are rendered once per published revision and kept
 //! in memory; which page an address names is cached too, and forgotten whenever any replica
-//! announces a change on the Postgres channel.
+//! announces a change on the Postgres channel. Each drawing is kept gzipped as well, for the
+//! browsers that accept it (all of them): a page is compressed once per revision, not per visit.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,13 +28,16 @@ use vitrine_core::stats::classify;
 use vitrine_core::stats::recorder::RawView;
 use vitrine_core::workspaces;
 
-use crate::State;
 use crate::client::Client;
+use crate::{State, encoding};
 
-/// A page drawn once and served many times.
+/// A page drawn once and served many times, as it is and gzipped.
 pub struct Rendered {
     html: bytes::Bytes,
     etag: HeaderValue,
+    gzipped: bytes::Bytes,
+    /// A strong validator names one representation, so the gzipped page has its own.
+    gzipped_etag: HeaderValue,
 }
 
 /// Which published page an address names, with its drawing.
@@ -65,7 +69,9 @@ impl PageCache {
             // notification ever be missed while the listener reconnects.
             resolved: Cache::builder().max_capacity(50_000).time_to_live(Duration::from_secs(300)).build(),
             rendered: Cache::builder()
-                .weigher(|_, page: &Arc<Rendered>| u32::try_from(page.html.len()).unwrap_or(u32::MAX))
+                .weigher(|_, page: &Arc<Rendered>| {
+                    u32::try_from(page.html.len() + page.gzipped.len()).unwrap_or(u32::MAX)
+                })
                 .max_capacity(256 * 1024 * 1024)
                 .build(),
         }
@@ -121,11 +127,15 @@ impl PageCache {
                     page_size: None,
                 },
             );
-            let digest = Sha256::digest(html.as_bytes());
-            let etag = format!("\"{}\"", URL_SAFE_NO_PAD.encode(&digest[..16]));
+            let tag = URL_SAFE_NO_PAD.encode(&Sha256::digest(html.as_bytes())[..16]);
+            let etag = |suffix: &str| {
+                HeaderValue::from_str(&format!("\"{tag}{suffix}\"")).expect("base64 is a valid header value")
+            };
             Arc::new(Rendered {
+                gzipped: encoding::gzip(html.as_bytes()),
                 html: bytes::Bytes::from(html),
-                etag: HeaderValue::from_str(&etag).expect("base64 is a valid header value"),
+                etag: etag(""),
+                gzipped_etag: etag("-gzip"),
             })
         })
     }
@@ -400,7 +410,14 @@ fn page_headers(builder: poem::ResponseBuilder) -> poem::ResponseBuilder {
 }
 
 fn respond(request: &Request, rendered: &Rendered, public: bool) -> Response {
-    let builder = page_headers(Response::builder()).header(header::ETAG, rendered.etag.clone());
+    let gzipped = encoding::accepts_gzip(request.headers());
+    let (body, etag) =
+        if gzipped { (&rendered.gzipped, &rendered.gzipped_etag) } else { (&rendered.html, &rendered.etag) };
+    let builder = page_headers(Response::builder())
+        .header(header::ETAG, etag.clone())
+        .header(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    let builder =
+        if gzipped { builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip")) } else { builder };
     let builder = if public {
         // Shared caches may keep it but must ask again, so a publish shows at once.
         builder.header(header::CACHE_CONTROL, HeaderValue::from_static("public, no-cache"))
@@ -409,16 +426,17 @@ fn respond(request: &Request, rendered: &Rendered, public: bool) -> Response {
             .header(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"))
             .header("X-Robots-Tag", HeaderValue::from_static("noindex, nofollow"))
     };
-    let unchanged = request.headers().get(header::IF_NONE_MATCH).is_some_and(|tags| {
-        tags.as_bytes().split(|byte| *byte == b',').any(|tag| tag.trim_ascii() == rendered.etag.as_bytes())
-    });
+    let unchanged = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|tags| tags.as_bytes().split(|byte| *byte == b',').any(|tag| tag.trim_ascii() == etag.as_bytes()));
     if unchanged {
         return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty());
     }
     if *request.method() == Method::HEAD {
-        return builder.header(header::CONTENT_LENGTH, rendered.html.len()).body(Body::empty());
+        return builder.header(header::CONTENT_LENGTH, body.len()).body(Body::empty());
     }
-    builder.body(rendered.html.clone())
+    builder.body(body.clone())
 }
 
 fn unlock_form(page: &PublishedPage, error: Option<&str>, status: StatusCode) -> Response {

@@ -38,8 +38,10 @@ impl TestApp {
             "platform".to_owned(),
             format!("--database-url={url}"),
             "--listen=127.0.0.1:0".to_owned(),
-            "--frontend-dir=../frontend/dist".to_owned(),
         ];
+        if !extra.iter().any(|argument| argument.starts_with("--frontend-dir")) {
+            arguments.push("--frontend-dir=../frontend/dist".to_owned());
+        }
         if !extra.iter().any(|argument| argument.starts_with("--geoip-db")) {
             arguments.push(format!("--geoip-db={}", geoip_db().display()));
         }

@@ -97,6 +97,49 @@ async fn a_published_page_is_served_by_subdomain_and_by_path_with_an_etag() {
 }
 
 #[tokio::test]
+async fn a_page_is_sent_gzipped_to_browsers_that_take_it_with_its_own_etag() {
+    let app = TestApp::spawn().await;
+    let (_ann, _id, handle) = published(&app).await;
+    let visitor = app.browser();
+    let host = format!("{handle}.localhost:8080");
+    let plain = visit(&visitor, &host, "/cv", &[]).await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert_eq!(plain.headers["vary"], "Accept-Encoding");
+
+    let get = |encoding: &'static str| {
+        visitor.client.get(format!("{}/cv", visitor.base)).header("host", &host).header("accept-encoding", encoding)
+    };
+    let response = get("gzip, deflate, br").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(response.headers()["vary"], "Accept-Encoding");
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(etag, plain.headers["etag"].to_str().unwrap(), "each representation has its own validator");
+    let compressed = response.bytes().await.unwrap();
+    assert!(compressed.len() * 2 < plain.body.len(), "{} bytes gzipped of {}", compressed.len(), plain.body.len());
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&compressed[..]), &mut html).unwrap();
+    assert_eq!(html, plain.body);
+
+    let again = get("gzip").header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    let other_representation = get("gzip").header("if-none-match", plain.headers["etag"].clone()).send().await.unwrap();
+    assert_eq!(other_representation.status(), 200, "the plain page's ETag does not validate the gzipped one");
+    let head = visitor
+        .client
+        .head(format!("{}/cv", visitor.base))
+        .header("host", &host)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.headers()["content-length"].to_str().unwrap(), compressed.len().to_string());
+    let refused = get("gzip;q=0, br").send().await.unwrap();
+    assert!(refused.headers().get("content-encoding").is_none());
+    assert_eq!(refused.text().await.unwrap(), plain.body);
+}
+
+#[tokio::test]
 async fn a_private_page_is_for_members_only() {
     let app = TestApp::spawn().await;
     let (ann, id, handle) = published(&app).await;

@@ -154,3 +154,48 @@ async fn every_response_carries_a_request_id() {
         browser.send(browser.client.get(format!("{}/healthz", app.base)).header("x-request-id", "abc-123")).await;
     assert_eq!(given.headers.get("x-request-id").unwrap(), "abc-123");
 }
+
+#[tokio::test]
+async fn the_apps_built_files_are_sent_gzipped_and_cached_for_good() {
+    let dist = std::env::temp_dir().join(format!("vitrine-dist-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><div id=root></div>").unwrap();
+    let script = "export const greeting = 'hello';\n".repeat(100);
+    std::fs::write(dist.join("assets/index-4f2a9c.js"), &script).unwrap();
+    std::fs::write(dist.join("assets/photo-1b2c3d.png"), [0x89, b'P', b'N', b'G']).unwrap();
+    let app = TestApp::spawn_with(&[&format!("--frontend-dir={}", dist.display())]).await;
+    let client = reqwest::Client::new();
+    let get = |path: &str, encoding: &str| {
+        client.get(format!("{}/app{path}", app.base)).header("accept-encoding", encoding.to_owned()).send()
+    };
+
+    let gzipped = get("/assets/index-4f2a9c.js", "gzip, br").await.unwrap();
+    assert_eq!(gzipped.status(), 200);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert_eq!(gzipped.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(gzipped.headers()["vary"], "Accept-Encoding");
+    let compressed = gzipped.bytes().await.unwrap();
+    assert!(compressed.len() * 10 < script.len());
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&compressed[..]), &mut text).unwrap();
+    assert_eq!(text, script);
+
+    let plain = get("/assets/index-4f2a9c.js", "identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(plain.text().await.unwrap(), script);
+    let image = get("/assets/photo-1b2c3d.png", "gzip").await.unwrap();
+    assert!(image.headers().get("content-encoding").is_none(), "images are compressed already");
+    assert_eq!(image.headers()["cache-control"], "public, max-age=31536000, immutable");
+
+    // The app's page, given for the app's own routes and for names that are no built file,
+    // is never cached for good.
+    for path in ["/workspaces", "/assets/index-000000.js"] {
+        let page = get(path, "gzip").await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.headers().get("cache-control").is_none_or(|value| !value.to_str().unwrap().contains("immutable")));
+        assert!(page.text().await.unwrap().contains("id=root"));
+    }
+    std::fs::remove_dir_all(dist).unwrap();
+}
