@@ -34,11 +34,8 @@ impl TestApp {
     /// Starts the platform on `db`, reaching it at `url` (a proxy, say).
     pub async fn spawn_on(db: TestDatabase, url: &str, extra: &[&str]) -> TestApp {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut arguments = vec![
-            "platform".to_owned(),
-            format!("--database-url={url}"),
-            "--listen=127.0.0.1:0".to_owned(),
-        ];
+        let mut arguments =
+            vec!["platform".to_owned(), format!("--database-url={url}"), "--listen=127.0.0.1:0".to_owned()];
         if !extra.iter().any(|argument| argument.starts_with("--frontend-dir")) {
             arguments.push("--frontend-dir=../frontend/dist".to_owned());
         }
