@@ -15,7 +15,7 @@ use http::header::{self, HeaderValue};
 use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -189,7 +189,10 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(serve_admin(admin, pool, metrics));
 
     let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // A client gets 30 seconds to send a request's headers, idle connections included, so
+    // slow or silent clients cannot hold connections open.
+    builder.http1().timer(TokioTimer::new());
     let shutdown = vitrine_core::shutdown::signal();
     tokio::pin!(shutdown);
     let accept_tls = async |listener: &Option<TcpListener>| match listener {

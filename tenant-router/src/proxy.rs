@@ -22,6 +22,11 @@ use vitrine_core::sites::SITE_HEADER;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// How long a kept connection to the platform may stay unused: under the platform's 30 seconds
+/// for a request's headers to arrive, so the router is never the one sending on a connection
+/// the platform is closing.
+const UPSTREAM_IDLE: Duration = Duration::from_secs(20);
+
 /// Answers up to this size are read whole before they are sent on.
 const BUFFERED_ANSWER: usize = 256 * 1024;
 pub type Body = UnsyncBoxBody<Bytes, BoxError>;
@@ -77,7 +82,7 @@ impl Upstreams {
         connector.set_nodelay(true);
         connector.set_connect_timeout(Some(Duration::from_secs(2)));
         let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_idle_timeout(UPSTREAM_IDLE)
             .pool_max_idle_per_host(256)
             .build(connector);
         Ok(Arc::new(Upstreams { targets, next: AtomicUsize::new(0), client, max_body, timeout }))
@@ -171,22 +176,14 @@ impl Upstreams {
         let mut parts = Some(parts);
         loop {
             let Some(index) = self.pick(&tried) else {
-                break error_response(
-                    StatusCode::BAD_GATEWAY,
-                    "bad_gateway",
-                    "the service is unavailable; try again shortly",
-                );
+                break bad_gateway();
             };
             tried.push(index);
             let target = &self.targets[index];
             // The request is copied only when another replica may be tried after this one.
             let retry_possible = repeatable && tried.len() < self.targets.len();
             let Some(this) = (if retry_possible { parts.clone() } else { parts.take() }) else {
-                break error_response(
-                    StatusCode::BAD_GATEWAY,
-                    "bad_gateway",
-                    "the service is unavailable; try again shortly",
-                );
+                break bad_gateway();
             };
             let path = this.uri.path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
             let uri = Uri::builder()
@@ -209,22 +206,14 @@ impl Upstreams {
                         body = Some(empty());
                         continue;
                     }
-                    break error_response(
-                        StatusCode::BAD_GATEWAY,
-                        "bad_gateway",
-                        "the service is unavailable; try again shortly",
-                    );
+                    break bad_gateway();
                 }
                 Ok(Err(error)) if is_length_limit(&error) => {
                     break error_response(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request body is too large");
                 }
                 Ok(Err(error)) => {
                     tracing::warn!(upstream = %target.authority, %error, "the platform did not answer");
-                    break error_response(
-                        StatusCode::BAD_GATEWAY,
-                        "bad_gateway",
-                        "the service is unavailable; try again shortly",
-                    );
+                    break bad_gateway();
                 }
                 Err(_) => {
                     break error_response(
@@ -271,11 +260,7 @@ impl Upstreams {
                 Ok(collected) => Response::from_parts(parts, full(collected.to_bytes())),
                 Err(error) => {
                     tracing::warn!(%error, "the platform's answer broke off");
-                    error_response(
-                        StatusCode::BAD_GATEWAY,
-                        "bad_gateway",
-                        "the service is unavailable; try again shortly",
-                    )
+                    bad_gateway()
                 }
             };
         }
@@ -315,6 +300,10 @@ fn is_length_limit(error: &hyper_util::client::legacy::Error) -> bool {
         source = cause.source();
     }
     false
+}
+
+fn bad_gateway() -> Response<Body> {
+    error_response(StatusCode::BAD_GATEWAY, "bad_gateway", "the service is unavailable; try again shortly")
 }
 
 pub fn empty() -> Body {
