@@ -162,6 +162,21 @@ async fn bodies_and_waits_are_limited() {
 }
 
 #[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_hung_up_on() {
+    let db = TestDatabase::create().await;
+    let upstream = start_echo().await;
+    let (_router, public, admin) = router(&db, &[upstream], &[]);
+    wait_ready(&format!("http://127.0.0.1:{admin}/readyz")).await;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", public)).await.unwrap();
+    stream.write_all(b"GET /x HTTP/1.1\r\nHost: localhost\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    // Read until the router closes the connection; a held connection would time the read out.
+    let read = tokio::time::timeout(Duration::from_secs(60), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the router kept a connection whose request never came");
+    assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
+}
+
+#[tokio::test]
 async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     let db = TestDatabase::create().await;
     let upstream = start_echo().await;

@@ -199,3 +199,16 @@ async fn the_apps_built_files_are_sent_gzipped_and_cached_for_good() {
     }
     std::fs::remove_dir_all(dist).unwrap();
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_hung_up_on() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let mut stream = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    // Read until the platform closes the connection; a held connection would time the read out.
+    let read = tokio::time::timeout(std::time::Duration::from_secs(60), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the platform kept a connection whose request never came");
+    assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
+}
