@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use poem::endpoint::StaticFilesEndpoint;
@@ -27,10 +26,7 @@ pub fn endpoint(dir: &Path) -> impl Endpoint + use<> {
     if !dir.join("index.html").exists() {
         tracing::warn!(dir = %dir.display(), "the frontend is not built: /app will answer 404 (run ops/run)");
     }
-    App {
-        files: StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index(),
-        gzipped: Arc::new(gzip_assets(dir)),
-    }
+    App { files: StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index(), built: gzip_assets(dir) }
 }
 
 struct Gzipped {
@@ -59,7 +55,8 @@ fn gzip_assets(dir: &Path) -> HashMap<String, Option<Gzipped>> {
 
 struct App {
     files: StaticFilesEndpoint,
-    gzipped: Arc<HashMap<String, Option<Gzipped>>>,
+    /// Every built file under `assets/`, with its gzipped body when it is text.
+    built: HashMap<String, Option<Gzipped>>,
 }
 
 impl Endpoint for App {
@@ -67,7 +64,7 @@ impl Endpoint for App {
 
     async fn call(&self, request: Request) -> poem::Result<Response> {
         let path = request.uri().path();
-        let built = self.gzipped.get(path);
+        let built = self.built.get(path);
         let immutable = built.is_some();
         if let Some(Some(file)) = built
             && matches!(*request.method(), Method::GET | Method::HEAD)
