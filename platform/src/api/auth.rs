@@ -24,6 +24,12 @@ const PER_IP_SIGN_UP: Limit = Limit { max_hits: 10, window: Duration::from_secs(
 const PER_IP_EMAILS: Limit = Limit { max_hits: 10, window: Duration::from_secs(3600) };
 const PER_ACCOUNT_EMAILS: Limit = Limit { max_hits: 5, window: Duration::from_secs(3600) };
 
+/// An address as a rate limit's key: no address is longer than 254 characters, and the key must
+/// fit the limits' index whatever a client sends.
+fn account_key(email: &str) -> String {
+    email.trim().to_lowercase().chars().take(254).collect()
+}
+
 pub struct AuthApi {
     pub state: Arc<State>,
 }
@@ -133,7 +139,7 @@ impl AuthApi {
     #[oai(path = "/resend-verification", method = "post", operation_id = "resendVerification")]
     async fn resend_verification(&self, request: &Request, body: ApiJson<EmailRequest>) -> ApiResult<Accepted> {
         self.limit(&self.ip_key(request, "email"), PER_IP_EMAILS).await?;
-        self.limit(&format!("email:account:{}", body.0.email.trim().to_lowercase()), PER_ACCOUNT_EMAILS).await?;
+        self.limit(&format!("email:account:{}", account_key(&body.0.email)), PER_ACCOUNT_EMAILS).await?;
         accounts::resend_verification(&self.state.pool, &self.state.links, &body.0.email).await?;
         Ok(Accepted::Accepted)
     }
@@ -147,7 +153,7 @@ impl AuthApi {
         body: ApiJson<LoginRequest>,
     ) -> ApiResult<Json<UserView>> {
         self.limit(&self.ip_key(request, "login"), PER_IP_SIGN_IN).await?;
-        self.limit(&format!("login:account:{}", body.0.email.trim().to_lowercase()), PER_ACCOUNT_SIGN_IN).await?;
+        self.limit(&format!("login:account:{}", account_key(&body.0.email)), PER_ACCOUNT_SIGN_IN).await?;
         let (user, token) = accounts::sign_in(&self.state.pool, &body.0.email, &body.0.password).await?;
         jar.add(self.state.cookies.session(&token));
         Ok(Json(user.into()))
@@ -175,7 +181,7 @@ impl AuthApi {
     #[oai(path = "/password-reset", method = "post", operation_id = "requestPasswordReset")]
     async fn password_reset(&self, request: &Request, body: ApiJson<EmailRequest>) -> ApiResult<Accepted> {
         self.limit(&self.ip_key(request, "email"), PER_IP_EMAILS).await?;
-        self.limit(&format!("email:account:{}", body.0.email.trim().to_lowercase()), PER_ACCOUNT_EMAILS).await?;
+        self.limit(&format!("email:account:{}", account_key(&body.0.email)), PER_ACCOUNT_EMAILS).await?;
         accounts::request_password_reset(&self.state.pool, &self.state.links, &body.0.email).await?;
         Ok(Accepted::Accepted)
     }

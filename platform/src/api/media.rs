@@ -136,6 +136,21 @@ pub async fn refuse_oversized_bodies<E: poem::Endpoint>(next: E, request: poem::
     if announced.is_some_and(|length| length > limit + 64 * 1024) {
         return Ok(poem::Error::from(too_large(message)).into_response());
     }
+    // A body sent in chunks announces no length, and a form is read whole before its handler
+    // runs: uploads must say their size (browsers and curl always do).
+    let form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("multipart/"));
+    if form && announced.is_none() {
+        let error = ApiError::bad_request(
+            "length_required",
+            "an upload must state its size in Content-Length",
+            Some("file".into()),
+        );
+        return Ok(poem::Error::from(error).into_response());
+    }
     next.call(request).await.map(IntoResponse::into_response)
 }
 

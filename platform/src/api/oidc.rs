@@ -92,7 +92,15 @@ pub enum Redirect {
 /// Only our own app's pages are allowed after sign-in, never another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with("/app") && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path)
+            if path.starts_with("/app")
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && path.len() <= 2048
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
         _ => "/app".to_owned(),
     }
 }

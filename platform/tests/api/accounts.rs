@@ -109,6 +109,16 @@ async fn sign_in_needs_a_verified_email_and_the_right_password() {
         .post("/api/v1/auth/login", json!({ "email": "nobody@example.com", "password": PASSWORD }))
         .await
         .expect_error(401, "invalid_credentials", None);
+    // An address no one can have, longer than any key the rate limits can index, and one
+    // holding a character PostgreSQL cannot store.
+    let endless: String = (0..4000u32).map(|n| char::from_u32(0x4e00 + (n * 7919) % 20000).unwrap()).collect();
+    for (email, status) in [(format!("{endless}@example.com"), 401), ("ann\u{0}@example.com".to_owned(), 422)] {
+        let login = browser.post("/api/v1/auth/login", json!({ "email": email, "password": PASSWORD })).await;
+        assert_eq!(login.status, status, "{}", login.body);
+        let reset = browser.post("/api/v1/auth/password-reset", json!({ "email": email })).await;
+        assert_eq!(reset.status, 422, "{}", reset.body);
+        assert_eq!(reset.body["error"]["field"], "email");
+    }
 
     let reply = browser
         .post("/api/v1/auth/login", json!({ "email": "ANN@example.com", "password": PASSWORD }))

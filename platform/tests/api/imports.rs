@@ -232,6 +232,35 @@ async fn an_import_into_an_existing_portfolio_adds_only_new_entries() {
 }
 
 #[tokio::test]
+async fn an_import_that_would_overfill_a_portfolio_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let portfolio = create_portfolio(&app, &ann, json!({ "title": "CV" })).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/portfolios/{portfolio}/document");
+    let revision = ann.get(&path).await.expect(200).body["revision"].clone();
+    let items: Vec<Value> = (0..200)
+        .map(|n| json!({ "id": format!("e{n}"), "role": "Engineer", "organisation": format!("Firm {n}") }))
+        .collect();
+    let document = json!({ "schema_version": 2, "sections": [
+        { "type": "header", "id": "h", "name": "Ann" },
+        { "type": "experience", "id": "x", "items": items }
+    ] });
+    ann.put(&path, json!({ "base_revision": revision, "document": document })).await.expect(200);
+    let before = ann.get(&path).await.expect(200).body;
+
+    let positions = b"Company Name,Title,Started On,Finished On\nOrbit,Principal Engineer,Mar 2024,\n";
+    let job =
+        import(&app, &ann, "linkedin_archive", vec![("Positions.csv".into(), positions.to_vec())], Some(&portfolio))
+            .await;
+    let apply = format!("/api/v1/jobs/{}/apply", job["id"].as_str().unwrap());
+    // The 201st entry breaks the document's limit: refused, and the job is not marked applied (a
+    // second try is refused the same way, not as done already).
+    ann.post(&apply, json!({})).await.expect_error(422, "invalid_document", Some("sections[1].items"));
+    assert_eq!(ann.get(&path).await.expect(200).body, before);
+    ann.post(&apply, json!({})).await.expect_error(422, "invalid_document", Some("sections[1].items"));
+}
+
+#[tokio::test]
 async fn a_json_resume_comes_in_field_by_field_and_goes_out_the_same() {
     let app = TestApp::spawn().await;
     let (ann, _) = app.signed_in("ann@example.com", "Ann").await;

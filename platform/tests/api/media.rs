@@ -127,3 +127,33 @@ async fn with_a_bucket_configured_uploads_go_to_s3() {
     assert_eq!(s3.object(key).await.0, 404);
     assert_eq!(ann.client.get(format!("{}{url}", ann.base)).send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn an_upload_that_does_not_state_its_size_is_refused_before_it_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.signed_in("ann@example.com", "Ann").await;
+    let workspace = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
+    // Sent in chunks, so no Content-Length; the body never ends, so only an answer given before
+    // reading it can come back.
+    let mut stream = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    let head = format!(
+        "POST /api/v1/workspaces/{workspace}/media HTTP/1.1\r\nHost: localhost\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n\
+         10\r\n--b\r\nContent-Dis\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    let mut buffer = vec![0; 4096];
+    while !answer.contains(r#""field""#) {
+        let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buffer)).await;
+        match read.expect("an answer before the body ends").unwrap() {
+            0 => break,
+            count => answer.push_str(&String::from_utf8_lossy(&buffer[..count])),
+        }
+    }
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains(r#""code":"length_required""#) && answer.contains(r#""field":"file""#), "{answer}");
+    let media = ann.get(&format!("/api/v1/workspaces/{workspace}/media")).await.expect(200).body;
+    assert_eq!(media.as_array().unwrap().len(), 0);
+}

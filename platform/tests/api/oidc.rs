@@ -135,6 +135,24 @@ async fn a_callback_from_another_browser_or_replayed_is_refused() {
 }
 
 #[tokio::test]
+async fn only_the_apps_own_pages_are_gone_to_after_sign_in() {
+    let provider = OpenIdProvider::start(identity("hal@example.com", true)).await;
+    let app = app_with(&provider).await;
+    let browser = app.browser();
+    for next in
+        ["https://evil.example/app", "//evil.example/app", "/app%00x", "/app%0d%0aSet-Cookie:x=1", "/app/settings"]
+    {
+        let start = browser.get(&format!("/api/v1/auth/oidc/google/start?next={next}")).await;
+        assert_eq!(start.status, 302, "{next}: {}", start.body);
+    }
+    let kept: Vec<String> = sqlx::query_scalar("SELECT next_path FROM oidc_logins ORDER BY expires_at")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, ["/app", "/app", "/app", "/app", "/app/settings"]);
+}
+
+#[tokio::test]
 async fn without_a_google_client_the_feature_is_off() {
     let app = TestApp::spawn().await;
     let browser = app.browser();

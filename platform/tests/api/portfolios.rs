@@ -39,6 +39,8 @@ async fn a_portfolio_is_created_renamed_duplicated_trashed_and_restored() {
     ann.patch(&path, json!({ "title": "" })).await.expect_error(422, "required", Some("title"));
     ann.patch(&path, json!({ "template": "baroque" })).await.expect_error(422, "invalid_value", Some("template"));
     ann.patch(&path, json!({ "title": "x".repeat(201) })).await.expect_error(422, "too_long", Some("title"));
+    // PostgreSQL stores no NUL character: it is refused where it stands, for any text.
+    ann.patch(&path, json!({ "description": "a\u{0}b" })).await.expect_error(422, "invalid_value", Some("description"));
     assert_eq!(ann.get(&path).await.expect(200).body["title"], "Portfolio");
 
     let copy = ann.post_empty(&format!("{path}/duplicate")).await.expect(201).body;

@@ -292,6 +292,14 @@ async fn statistics_are_for_members_and_ranges_are_checked() {
     ann.get(&format!("{path}?from=2026-11-20&to=2026-11-10")).await.expect_error(422, "invalid_range", Some("from"));
     ann.get(&format!("{path}?from=2020-01-01&to=2026-11-10")).await.expect_error(422, "invalid_range", Some("from"));
     ann.get(&format!("{path}?from=yesterday")).await.expect_error(400, "invalid_parameter", Some("from"));
+    // The calendar's first day, and days before any statistics or before PostgreSQL's calendar.
+    ann.get(&format!("{path}?to=-262143-01-01")).await.expect_error(422, "out_of_range", Some("to"));
+    ann.get(&format!("{path}?from=-262143-01-01&to=-262143-01-01")).await.expect_error(
+        422,
+        "out_of_range",
+        Some("from"),
+    );
+    ann.get(&format!("{path}?from=-5000-01-01&to=-5000-01-05")).await.expect_error(422, "out_of_range", Some("from"));
     let week = ann.get(&format!("{path}?from=2026-11-01&to=2026-11-07")).await.expect(200).body;
     assert_eq!(week["days"].as_array().unwrap().len(), 7);
     assert_eq!(week["previous_days"][0]["date"], "2026-10-25");

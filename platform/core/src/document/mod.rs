@@ -9,7 +9,7 @@ pub mod values;
 use poem_openapi::{Object, Union};
 use serde::{Deserialize, Serialize};
 
-pub use parse::{Violation, parse};
+pub use parse::{Violation, check, parse};
 use values::{Align, Color, Font, ImageSource, LayoutWidth, LinkUrl, Network, PartialDate, RichText, Spacing};
 
 /// The version documents are written in. Older ones are migrated forward when read.

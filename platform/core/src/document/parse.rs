@@ -94,6 +94,14 @@ pub fn parse(value: Value) -> Result<Document, Vec<Violation>> {
     }
 }
 
+/// Holds a document put together in code (sections imported into an existing portfolio, say)
+/// to the rules a document sent by a client is held to.
+pub fn check(document: &Document) -> Result<(), Vec<Violation>> {
+    let value = serde_json::to_value(document)
+        .map_err(|error| vec![violation("", "invalid_value", format!("the document does not encode: {error}"))])?;
+    parse(value).map(drop)
+}
+
 fn violation(path: &str, code: &'static str, message: impl Into<String>) -> Violation {
     Violation { path: path.to_owned(), code, message: message.into() }
 }
@@ -174,6 +182,8 @@ impl Checker<'_> {
             self.push(path, field, "required", format!("`{field}` cannot be empty"));
         } else if value.chars().count() > max {
             self.push(path, field, "too_long", format!("at most {max} characters"));
+        } else if value.contains('\0') {
+            self.push(path, field, "invalid_text", "text cannot contain the NUL character");
         }
     }
 
@@ -428,6 +438,36 @@ mod tests {
                 ("sections[0].items[0].highlights[0]".into(), "required"),
             ]
         );
+    }
+
+    #[test]
+    fn text_cannot_hold_a_nul_character() {
+        let found =
+            errors(json!({"schema_version": 2, "sections": [{"type": "header", "id": "h", "name": "Ada\u{0}"}]}));
+        assert_eq!(found, vec![("sections[0].name".into(), "invalid_text")]);
+        // Rich text goes through the sanitizer, which drops it.
+        let document = parse(json!({"schema_version": 2, "sections": [
+            {"type": "text", "id": "t", "body": "<p>a\u{0}b</p>"}
+        ]}))
+        .unwrap();
+        let Section::Text(text) = &document.sections[0] else { panic!("a text section") };
+        assert!(!text.body.as_html().contains('\0'), "{}", text.body.as_html());
+    }
+
+    #[test]
+    fn a_document_put_together_in_code_is_held_to_the_same_rules() {
+        let items: Vec<Value> = (0..MAX_ITEMS)
+            .map(|n| json!({"id": format!("e{n}"), "role": "Engineer", "organisation": format!("Firm {n}")}))
+            .collect();
+        let mut document =
+            parse(json!({"schema_version": 2, "sections": [{"type": "experience", "id": "x", "items": items}]}))
+                .unwrap();
+        assert_eq!(check(&document), Ok(()));
+        let Section::Experience(experience) = &mut document.sections[0] else { panic!("an experience section") };
+        experience.items.extend(experience.items.clone());
+        let found: Vec<_> =
+            check(&document).unwrap_err().into_iter().map(|violation| (violation.path, violation.code)).collect();
+        assert!(found.contains(&("sections[0].items".into(), "too_many")), "{found:?}");
     }
 
     #[test]

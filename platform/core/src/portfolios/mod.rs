@@ -185,6 +185,7 @@ pub async fn create_from_sections(
         })
         .unwrap_or_else(|| untitled.to_owned());
     let document = Document { style: theme.default_style(), sections, ..Document::blank() };
+    document::check(&document).map_err(Error::InvalidDocument)?;
     let new = NewPortfolio {
         title: &title,
         description: None,
@@ -344,6 +345,7 @@ pub async fn save_document(
     document: &Document,
     editor: Option<&str>,
 ) -> Result<i64> {
+    document::check(document).map_err(Error::InvalidDocument)?;
     let mut transaction = pool.begin().await?;
     load_live(&mut transaction, id, actor, Role::Editor).await?;
     let revision = match db::compare_and_set_document(&mut transaction, id, base_revision, document).await? {

@@ -15,6 +15,10 @@ use crate::{Error, Result};
 
 /// The longest range one request may ask for.
 const MAX_DAYS: i64 = 731;
+/// The dates a range may name: no statistics lie outside, and arithmetic on dates near the
+/// calendar's ends would overflow.
+const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
+const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
 /// Entries of each ranked list.
 const TOP: i64 = 10;
 
@@ -28,6 +32,11 @@ pub struct Range {
 impl Range {
     /// The range asked for: the last 30 days up to `today` by default.
     pub fn new(from: Option<NaiveDate>, to: Option<NaiveDate>, today: NaiveDate) -> Result<Range> {
+        for (field, date) in [("from", from), ("to", to)] {
+            if date.is_some_and(|date| !(EARLIEST..=LATEST).contains(&date)) {
+                return Err(Error::invalid(field, "out_of_range", format!("dates run from {EARLIEST} to {LATEST}")));
+            }
+        }
         let to = to.unwrap_or(today);
         let from = from.unwrap_or(to - Duration::days(29));
         if from > to {
