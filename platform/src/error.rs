@@ -58,7 +58,7 @@ pub enum ApiError {
     /// It existed, but is gone for good
     #[oai(status = 410)]
     Gone(Json<ErrorBody>),
-    /// The upload is too large
+    /// The request body or upload is too large
     #[oai(status = 413)]
     PayloadTooLarge(Json<ErrorBody>),
     /// A value breaks a rule
@@ -86,6 +86,10 @@ fn body(code: &str, message: impl Into<String>, field: Option<String>) -> Json<E
 impl ApiError {
     pub fn bad_request(code: &str, message: impl Into<String>, field: Option<String>) -> Self {
         ApiError::BadRequest(body(code, message, field))
+    }
+
+    pub fn too_large(message: impl Into<String>, field: Option<String>) -> Self {
+        ApiError::PayloadTooLarge(body("payload_too_large", message, field))
     }
 
     pub fn unprocessable(code: &str, message: impl Into<String>, field: Option<String>) -> Self {

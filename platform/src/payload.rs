@@ -36,7 +36,10 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for ApiJson<T> {
 
     async fn from_request(_request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
         let bytes = body.take()?.into_bytes_limit(MAX_BODY_BYTES).await.map_err(|_| {
-            poem::Error::from(ApiError::bad_request("payload_too_large", "the request body is too large", None))
+            poem::Error::from(ApiError::too_large(
+                format!("a request body is at most {} KB", MAX_BODY_BYTES / 1024),
+                None,
+            ))
         })?;
         parse(&bytes).map(ApiJson).map_err(poem::Error::from)
     }

@@ -109,14 +109,7 @@ impl MediaApi {
 }
 
 pub fn too_large(message: &str) -> ApiError {
-    ApiError::PayloadTooLarge(poem_openapi::payload::Json(crate::error::ErrorBody {
-        error: crate::error::ErrorDetail {
-            code: "payload_too_large".into(),
-            message: message.into(),
-            field: Some("file".into()),
-            ..Default::default()
-        },
-    }))
+    ApiError::too_large(message, Some("file".into()))
 }
 
 /// Refuses a body announced as larger than the largest upload (with its multipart framing)

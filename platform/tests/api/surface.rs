@@ -68,6 +68,9 @@ async fn framework_errors_use_the_one_error_body() {
         .await;
     assert_eq!(reply.status / 100, 4, "{reply:?}");
     assert!(reply.body["error"]["code"].is_string(), "{}", reply.body);
+    // A JSON body past its limit is refused as too large, as an upload is.
+    let huge = json!({ "email": "a".repeat(300 * 1024), "password": "x" });
+    browser.post("/api/v1/auth/login", huge).await.expect_error(413, "payload_too_large", None);
 }
 
 #[tokio::test]
