@@ -174,8 +174,19 @@ pub async fn framework_error_to_body(error: poem::Error) -> Response {
     }
     // A malformed id in a path names no resource: the same 404 as an id that does not exist.
     let status = if error.is::<poem_openapi::error::ParsePathError>() { StatusCode::NOT_FOUND } else { error.status() };
-    let (code, field) = if let Some(parameter) = error.downcast_ref::<poem_openapi::error::ParseParamError>() {
-        ("invalid_parameter", Some(parameter.name.to_owned()))
+    let (status, code, field) = if let Some(parameter) = error.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        (StatusCode::BAD_REQUEST, "invalid_parameter", Some(parameter.name.to_owned()))
+    } else if let Some(form) = error.downcast_ref::<poem_openapi::error::ParseMultipartError>() {
+        // A form's field missing or unreadable, like a JSON body's. poem-openapi names the field
+        // between backticks: "field `file` is required".
+        let code = if form.reason.ends_with("is required") {
+            "missing_field"
+        } else if form.reason.starts_with("unknown field") {
+            "unknown_field"
+        } else {
+            "invalid_value"
+        };
+        (StatusCode::UNPROCESSABLE_ENTITY, code, form.reason.split('`').nth(1).map(str::to_owned))
     } else {
         let code = match status {
             StatusCode::NOT_FOUND => "not_found",
@@ -185,7 +196,7 @@ pub async fn framework_error_to_body(error: poem::Error) -> Response {
             status if status.is_server_error() => "internal",
             _ => "bad_request",
         };
-        (code, None)
+        (status, code, None)
     };
     let message = if status.is_server_error() {
         tracing::error!(error = %error, "request failed");
@@ -193,7 +204,6 @@ pub async fn framework_error_to_body(error: poem::Error) -> Response {
     } else {
         error.to_string()
     };
-    let (status, code) = if code == "invalid_parameter" { (StatusCode::BAD_REQUEST, code) } else { (status, code) };
     poem::web::Json(ErrorBody { error: ErrorDetail { code: code.to_owned(), message, field, ..Default::default() } })
         .with_status(status)
         .into_response()

@@ -70,7 +70,9 @@ impl ImportsApi {
             _ => return Err(Error::invalid("kind", "unknown_kind", "choose linkedin_archive or json_resume").into()),
         };
         let portfolio = match body.portfolio_id.as_deref().filter(|id| !id.is_empty()) {
-            Some(id) => Some(id.parse::<Uuid>().map_err(|_| Error::NotFound)?),
+            Some(id) => Some(id.parse::<Uuid>().map_err(|_| {
+                Error::invalid("portfolio_id", "invalid_value", "`portfolio_id` is a portfolio's id (a UUID)")
+            })?),
             None => None,
         };
         let total: usize = body.file.iter().map(Upload::size).sum();

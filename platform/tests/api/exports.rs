@@ -55,6 +55,8 @@ async fn asking_for_a_pdf_queues_one_job_and_bad_input_stores_nothing() {
     let (bob, _) = app.signed_in("bob@example.com", "Bob").await;
     bob.post(&path, json!({})).await.expect_error(404, "not_found", None);
     bob.get(location).await.expect_error(404, "not_found", None);
+    let jobs: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(jobs, 1, "the refused export queued nothing");
 
     // A portfolio in the trash has nothing to export.
     ann.delete(&format!("/api/v1/portfolios/{}", portfolio["id"].as_str().unwrap())).await.expect(204);

@@ -335,6 +335,17 @@ async fn bad_files_get_a_clear_error_or_a_partial_import_with_its_report() {
     let portfolios_before: i64 =
         sqlx::query_scalar("SELECT count(*) FROM portfolios").fetch_one(&app.db.pool).await.unwrap();
 
+    // The form's own fields, named when wrong or missing.
+    let skills = vec![("Skills.csv".to_owned(), b"Name\nRust\n".to_vec())];
+    upload(&ann, &workspace, "myspace", skills, None).await.expect_error(422, "unknown_kind", Some("kind"));
+    upload(&ann, &workspace, "linkedin_archive", vec![], None).await.expect_error(422, "required", Some("file"));
+    let skills = vec![("Skills.csv".to_owned(), b"Name\nRust\n".to_vec())];
+    upload(&ann, &workspace, "linkedin_archive", skills, Some("CV")).await.expect_error(
+        422,
+        "invalid_value",
+        Some("portfolio_id"),
+    );
+
     let not_zip = upload(
         &ann,
         &workspace,
@@ -509,4 +520,6 @@ async fn another_workspaces_imports_and_exports_answer_404() {
         .await
         .unwrap();
     assert!(applied.is_none_or(|value| value.is_null()));
+    let jobs: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(jobs, 1, "only Ann's own import is stored");
 }

@@ -128,6 +128,16 @@ async fn another_tenants_user_gets_404_on_every_portfolio_resource() {
 
     let before = crate::helpers::stored_portfolios(&app.db).await;
     let portfolio_path = format!("/api/v1/portfolios/{id}");
+    // All Ann sees of it: title, access and its secret, publishing, primary, document, versions.
+    let seen_by_ann = async || {
+        let mut seen = Vec::new();
+        for path in [portfolio_path.clone(), format!("{portfolio_path}/document"), format!("{portfolio_path}/versions")]
+        {
+            seen.push(ann.get(&path).await.expect(200).body);
+        }
+        seen
+    };
+    let ann_saw = seen_by_ann().await;
     let document = json!({"schema_version": 2, "sections": []});
     let replies = [
         eve.get(&format!("/api/v1/workspaces/{workspace}/portfolios")).await,
@@ -170,5 +180,6 @@ async fn another_tenants_user_gets_404_on_every_portfolio_resource() {
     .await
     .expect_error(422, "unknown_template", Some("workspace_template_id"));
     assert_eq!(crate::helpers::stored_portfolios(&app.db).await, before);
-    assert_eq!(ann.get(&portfolio_path).await.body["title"], "Ann's secret plans");
+    assert_eq!(seen_by_ann().await, ann_saw);
+    assert_eq!(ann_saw[0]["title"], "Ann's secret plans");
 }

@@ -64,6 +64,11 @@ async fn what_is_not_an_image_is_refused_and_nothing_is_stored() {
     let mut broken = picture(ImageFormat::Png);
     broken.truncate(60);
     ann.upload(&path, "broken.png", broken).await.expect_error(422, "unreadable_image", Some("file"));
+    let no_file = ann
+        .client
+        .post(format!("{}{path}", ann.base))
+        .multipart(reqwest::multipart::Form::new().text("caption", "no file"));
+    ann.send(no_file).await.expect_error(422, "missing_field", Some("file"));
     let huge = vec![0u8; 20 * 1024 * 1024];
     ann.upload(&path, "huge.png", huge).await.expect_error(413, "payload_too_large", None);
     assert_eq!(stored_portfolios(&app.db).await, before);
