@@ -5,6 +5,7 @@
 //! browsers that accept it (all of them): a page is compressed once per revision, not per visit.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use base64::Engine;
@@ -58,6 +59,8 @@ struct Address {
 pub struct PageCache {
     /// `None` caches "nothing published here" too, so unknown addresses cost no query.
     resolved: Cache<Address, Option<Arc<Resolved>>>,
+    /// Counts `forget_all` calls: a page read before one must not be cached after it.
+    generation: AtomicU64,
     /// By what makes the HTML: portfolio, revision, design version and page metadata.
     rendered: Cache<[u8; 32], Arc<Rendered>>,
 }
@@ -68,6 +71,7 @@ impl PageCache {
             // The notification channel invalidates; the TTL bounds staleness should a
             // notification ever be missed while the listener reconnects.
             resolved: Cache::builder().max_capacity(50_000).time_to_live(Duration::from_secs(300)).build(),
+            generation: AtomicU64::new(0),
             rendered: Cache::builder()
                 .weigher(|_, page: &Arc<Rendered>| {
                     u32::try_from(page.html.len() + page.gzipped.len()).unwrap_or(u32::MAX)
@@ -81,6 +85,7 @@ impl PageCache {
     /// address may name a portfolio under an old slug, or as its workspace's primary page, so
     /// a change to any portfolio forgets them all.
     pub fn forget_all(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         self.resolved.invalidate_all();
     }
 
@@ -89,13 +94,19 @@ impl PageCache {
         if let Some(found) = self.resolved.get(&key) {
             return Ok(found);
         }
+        let generation = self.generation.load(Ordering::SeqCst);
         let found =
             published::find(&state.pool, &key.handle, key.slug.as_deref(), key.landing).await.map_err(internal)?;
         let found = found.map(|page| {
             let rendered = self.draw(state, &page);
             Arc::new(Resolved { page, rendered })
         });
-        self.resolved.insert(key, found.clone());
+        // A change committed while this page was read and drawn must not stay cached: the
+        // check after inserting catches a `forget_all` that ran at any time since the read.
+        self.resolved.insert(key.clone(), found.clone());
+        if self.generation.load(Ordering::SeqCst) != generation {
+            self.resolved.invalidate(&key);
+        }
         Ok(found)
     }
 
@@ -159,7 +170,8 @@ pub fn listen_for_changes(pool: PgPool, state: Arc<State>) {
                     continue;
                 }
             };
-            if let Err(error) = listener.listen(published::CHANNEL).await {
+            // A workspace's new handle, or its deletion, changes what its addresses name too.
+            if let Err(error) = listener.listen_all([published::CHANNEL, vitrine_core::domains::HOSTS_CHANNEL]).await {
                 tracing::warn!(error = %error, "cannot listen for page changes; retrying");
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 continue;
@@ -330,7 +342,9 @@ async fn serve(state: &State, mut request: Request, resolved: &Resolved) -> poem
     cookie.set_secure(state.cookies.secure);
     cookie.set_path("/");
     cookie.set_max_age(Duration::from_secs(30 * 24 * 3600));
-    let location = request.uri().path().to_owned();
+    // Back to the page as it was asked for, but always on this site: a path beginning `//` or
+    // `/\` would send a browser to another host.
+    let location = format!("/{}", request.uri().path().trim_start_matches(['/', '\\']));
     Ok(Response::builder()
         .status(StatusCode::SEE_OTHER)
         .header(header::LOCATION, location)

@@ -104,7 +104,9 @@ pub fn listen(pool: PgPool, hosts: Arc<Hosts>, on_certificate: impl Fn(Option<&s
                     continue;
                 }
             };
-            if let Err(error) = listener.listen_all(["vitrine_hosts", vitrine_core::certificates::CHANNEL]).await {
+            if let Err(error) =
+                listener.listen_all([vitrine_core::domains::HOSTS_CHANNEL, vitrine_core::certificates::CHANNEL]).await
+            {
                 tracing::warn!(%error, "cannot listen for host changes; retrying");
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 continue;
@@ -113,7 +115,9 @@ pub fn listen(pool: PgPool, hosts: Arc<Hosts>, on_certificate: impl Fn(Option<&s
             on_certificate(None);
             loop {
                 match listener.recv().await {
-                    Ok(notification) if notification.channel() == "vitrine_hosts" => hosts.forget_all(),
+                    Ok(notification) if notification.channel() == vitrine_core::domains::HOSTS_CHANNEL => {
+                        hosts.forget_all()
+                    }
                     Ok(notification) => on_certificate(Some(notification.payload())),
                     Err(error) => {
                         tracing::warn!(%error, "lost the host change listener; reconnecting");

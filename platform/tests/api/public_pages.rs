@@ -196,6 +196,19 @@ async fn a_password_page_unlocks_with_its_password_only() {
     let right = post("open sesame").await.unwrap();
     assert_eq!(right.status(), 303);
     assert_eq!(right.headers()["location"], "/cv");
+    // Asked for with a path a browser would read as another host, it still sends back here.
+    let stranger = app.browser();
+    let doubled = stranger
+        .client
+        .post(format!("{}//cv", stranger.base))
+        .header("host", host.clone())
+        .header("origin", format!("http://{host}"))
+        .form(&[("password", "open sesame")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doubled.status(), 303);
+    assert_eq!(doubled.headers()["location"], "/cv");
     let cookie = right.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     let unlocked = visit(&visitor, &host, "/cv", &[]).await;
@@ -267,4 +280,27 @@ async fn the_workspace_address_shows_its_primary_portfolio() {
     assert!(visit(&visitor, &host, "/", &[]).await.body.contains("Second Page"));
     ann.post_empty(&format!("/api/v1/portfolios/{second}/unpublish")).await.expect(200);
     assert!(visit(&visitor, &host, "/", &[]).await.body.contains("Maya Okafor"), "an unpublished primary falls back");
+}
+
+#[tokio::test]
+async fn a_workspaces_old_handle_stops_naming_its_pages_at_once() {
+    let app = TestApp::spawn().await;
+    let (ann, _id, handle) = published(&app).await;
+    let visitor = app.browser();
+    let old = format!("/p/{handle}/cv");
+    assert_eq!(visit(&visitor, "localhost", &old, &[]).await.status, 200, "served, and so cached");
+    let workspace = app.personal_workspace(&ann).await["id"].as_str().unwrap().to_owned();
+    ann.patch(&format!("/api/v1/workspaces/{workspace}"), json!({ "handle": "ann-renamed" })).await.expect(200);
+    // The change is told to every replica at commit; give the notification a moment to arrive
+    // (the cache would otherwise keep the old address for minutes).
+    let mut status = 200;
+    for _ in 0..50 {
+        status = visit(&visitor, "localhost", &old, &[]).await.status;
+        if status == 404 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 404, "the old handle still names the page");
+    assert_eq!(visit(&visitor, "localhost", "/p/ann-renamed/cv", &[]).await.status, 200);
 }

@@ -6,6 +6,10 @@
 pub mod dns;
 pub mod hostname;
 
+/// Told at commit whenever a domain or a workspace's handle changes (by triggers in the
+/// schema): routers forget which tenant a host names, platforms which page an address names.
+pub const HOSTS_CHANNEL: &str = "vitrine_hosts";
+
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
