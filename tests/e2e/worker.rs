@@ -204,3 +204,93 @@ async fn sigterm_lets_the_running_job_finish() {
     assert_eq!(smtp.received().len(), 1, "the email in flight was delivered before stopping");
     assert_eq!(job_state(&db).await.0, "Done");
 }
+
+#[tokio::test]
+async fn the_worker_keeps_working_after_its_database_connections_are_cut() {
+    let db = TestDatabase::create().await;
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let (_worker, health) = start_worker(&db, &smtp);
+    wait_ready(&format!("{health}/readyz")).await;
+    // What a database restart or a failover does to every connection the worker holds.
+    for _ in 0..3 {
+        sqlx::query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+    enqueue(&db, "ann@example.com").await;
+    let mail = eventually(Duration::from_secs(60), "the email after the cut", || async { smtp.received().pop() }).await;
+    assert_eq!(mail.recipients, ["ann@example.com"]);
+}
+
+#[tokio::test]
+async fn an_import_that_keeps_failing_ends_failed_on_its_page() {
+    let db = TestDatabase::create().await;
+    let smtp = SmtpServer::start(Behaviour::Accept).await;
+    let (_worker, health) = start_worker(&db, &smtp);
+    wait_ready(&format!("{health}/readyz")).await;
+    let user = vitrine_core::accounts::create_by_operator(
+        &db.pool,
+        "ann@example.com",
+        "correct horse battery",
+        "Ann",
+        true,
+        false,
+    )
+    .await
+    .unwrap();
+    let workspace: uuid::Uuid = sqlx::query_scalar("SELECT workspace_id FROM workspace_members WHERE user_id = $1")
+        .bind(user.id.0)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    // An input no version of the worker can read: every attempt fails the same way.
+    let mut transaction = db.pool.begin().await.unwrap();
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO jobs (id, workspace_id, created_by, kind, status, input)
+         VALUES (gen_random_uuid(), $1, $2, 'import', 'queued', '{}') RETURNING id",
+    )
+    .bind(workspace)
+    .bind(user.id.0)
+    .fetch_one(&mut *transaction)
+    .await
+    .unwrap();
+    vitrine_core::jobs::enqueue(
+        &mut *transaction,
+        vitrine_core::jobs::IMPORT_QUEUE,
+        &vitrine_core::jobs::Import { job_id: id },
+    )
+    .await
+    .unwrap();
+    transaction.commit().await.unwrap();
+    let (status, error): (String, Option<String>) =
+        eventually(Duration::from_secs(60), "the import to fail for good", || async {
+            let row: (String, Option<String>) = sqlx::query_as("SELECT status, error FROM jobs WHERE id = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            (row.0 == "failed").then_some(row)
+        })
+        .await;
+    assert_eq!(status, "failed");
+    assert!(error.is_some_and(|error| error.contains("does not read")));
+    // Only after every attempt: the queue shows it failed with all of them made.
+    let queue_state = async || -> (String, i32) {
+        sqlx::query_as("SELECT status, attempts FROM apalis.jobs WHERE job_type = $1")
+            .bind(vitrine_core::jobs::IMPORT_QUEUE)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    };
+    let given_up = eventually(Duration::from_secs(10), "the queue to give up", || async {
+        let state = queue_state().await;
+        (state.0 == "Failed").then_some(state)
+    })
+    .await;
+    assert_eq!(given_up.1 as usize, MAX_ATTEMPTS, "every attempt was made first");
+}

@@ -189,6 +189,13 @@ async fn main() -> anyhow::Result<()> {
         (pool.clone(), counters.clone(), mailer.clone());
     let monitor = Monitor::new()
         .shutdown_timeout(Duration::from_secs(30))
+        // A queue's worker ends on any error of its backend (the database gone for a moment, a
+        // payload that does not read): started again, its jobs are picked up again, rather than
+        // the queue standing still until the process is restarted.
+        .should_restart(|worker, error| {
+            tracing::warn!(worker = worker.name(), ?error, restarts = worker.restarts(), "restarting a queue's worker");
+            true
+        })
         .register(move |_restarts| {
             WorkerBuilder::new(format!("{name}.email"))
                 .backend(email_storage.clone().with_pubsub())
@@ -196,6 +203,7 @@ async fn main() -> anyhow::Result<()> {
                 .data(pool.clone())
                 .data(counters.clone())
                 .retry(retry())
+                .catch_panic()
                 .build(jobs::email::send)
         })
         .register(move |_restarts| {
@@ -207,6 +215,7 @@ async fn main() -> anyhow::Result<()> {
                 .data(export_counters.clone())
                 .concurrency(pdf_processes)
                 .retry(retry())
+                .catch_panic()
                 .build(jobs::export::render_pdf)
         })
         .register(move |_restarts| {
@@ -217,6 +226,7 @@ async fn main() -> anyhow::Result<()> {
                 .data(notification_pool.clone())
                 .data(notification_counters.clone())
                 .retry(retry())
+                .catch_panic()
                 .build(jobs::notification::send)
         })
         .register(move |_restarts| {
@@ -227,6 +237,7 @@ async fn main() -> anyhow::Result<()> {
                 .data(ai_counters.clone())
                 .concurrency(4)
                 .retry(retry())
+                .catch_panic()
                 .build(jobs::ai::generate)
         })
         .register(move |_restarts| {
@@ -235,6 +246,7 @@ async fn main() -> anyhow::Result<()> {
                 .data(import_pool.clone())
                 .data(import_counters.clone())
                 .retry(retry())
+                .catch_panic()
                 .build(jobs::import::read)
         });
     let result = monitor.run_with_signal(async {

@@ -76,3 +76,16 @@ pub async fn record_email_sent(pool: &PgPool, id: Uuid) -> crate::Result<()> {
     sqlx::query!("INSERT INTO sent_emails (id) VALUES ($1) ON CONFLICT DO NOTHING", id).execute(pool).await?;
     Ok(())
 }
+
+/// Marks a job of the `jobs` table failed for good once its queue has given up on it, so that
+/// its page stops showing it running. A job already done stays done.
+pub async fn give_up(pool: &PgPool, id: Uuid, error: &str) -> crate::Result<()> {
+    sqlx::query!(
+        "UPDATE jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status <> 'done'",
+        id,
+        error
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -26,5 +26,6 @@ pub async fn generate(
             Ok(()) => Ok(()),
         }
     };
-    Ok(counters.measure("ai", &attempt, run).await?)
+    let outcome = counters.measure("ai", &attempt, run).await;
+    crate::jobs::give_up_after_last(&pool, job.job_id, &attempt, outcome).await
 }

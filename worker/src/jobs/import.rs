@@ -15,5 +15,6 @@ pub async fn read(
     counters: Data<Counters>,
     attempt: Attempt,
 ) -> Result<(), BoxDynError> {
-    Ok(counters.measure("import", &attempt, imports::run(&pool, job.job_id)).await?)
+    let outcome = counters.measure("import", &attempt, imports::run(&pool, job.job_id)).await;
+    crate::jobs::give_up_after_last(&pool, job.job_id, &attempt, outcome).await
 }
