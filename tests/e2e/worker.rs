@@ -260,7 +260,7 @@ async fn an_import_that_keeps_failing_ends_failed_on_its_page() {
     .await
     .unwrap();
     vitrine_core::jobs::enqueue(
-        &mut *transaction,
+        &mut transaction,
         vitrine_core::jobs::IMPORT_QUEUE,
         &vitrine_core::jobs::Import { job_id: id },
     )
