@@ -119,7 +119,8 @@ test('an import into an existing portfolio adds only what it does not have', asy
   await preview.waitFor({ timeout: 60_000 });
   const report = page.getByRole('region', { name: 'What was found' });
   assert.match(await report.innerText(), /Ledgerly: already in the portfolio/);
-  assert.match(await preview.innerText(), /What would be added to “Ana Ruiz”/);
+  // The portfolio's title arrives after the preview itself.
+  await preview.getByText(/What would be added to “Ana Ruiz”/).waitFor();
   assert.match(await preview.innerText(), /Open ledger, Mar 2022/);
   await page.screenshot({ path: join(artifacts, 'review-merge.png'), fullPage: true });
   await preview.getByRole('button', { name: 'Add to portfolio' }).click();
