@@ -126,6 +126,39 @@ async fn a_good_answer_becomes_a_new_portfolio() {
 }
 
 #[tokio::test]
+async fn a_run_that_cannot_record_itself_done_leaves_no_portfolio_and_its_retry_makes_one() {
+    let ai = ai_app("10s", 10).await;
+    let pool = &ai.app.db.pool;
+    let (ann, _) = ai.app.signed_in("ann@example.com", "Ann").await;
+    let before = portfolio_count(&ai.app).await;
+    // The database refuses to record the job done, as a connection lost at that moment would.
+    sqlx::raw_sql(
+        "CREATE FUNCTION refuse_done() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+         CREATE TRIGGER refuse_done BEFORE UPDATE ON jobs FOR EACH ROW WHEN (NEW.status = 'done')
+             EXECUTE FUNCTION refuse_done();",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let workspace = workspace_of(&ai.app, &ann).await;
+    let accepted = ann
+        .post(&format!("/api/v1/workspaces/{workspace}/ai/generations"), json!({ "prompt": PROMPT }))
+        .await
+        .expect(202);
+    let id: Uuid = accepted.body["id"].as_str().unwrap().parse().unwrap();
+    ai.fake.reply(Reply::Text(GOOD.into()));
+    assert!(generation::run(pool, Some(&ai.provider), id).await.is_err());
+    assert_eq!(portfolio_count(&ai.app).await, before, "no portfolio without its job recorded done");
+
+    // The queue runs it again once the database takes writes: one portfolio, the job done.
+    sqlx::raw_sql("DROP TRIGGER refuse_done ON jobs").execute(pool).await.unwrap();
+    ai.fake.reply(Reply::Text(GOOD.into()));
+    generation::run(pool, Some(&ai.provider), id).await.unwrap();
+    assert_eq!(portfolio_count(&ai.app).await, before + 1);
+    assert_eq!(ann.get(&format!("/api/v1/jobs/{id}")).await.expect(200).body["status"], "done");
+}
+
+#[tokio::test]
 async fn an_answer_that_does_not_fit_is_repaired_in_a_second_round() {
     let ai = ai_app("10s", 10).await;
     let (ann, _) = ai.app.signed_in("ann@example.com", "Ann").await;

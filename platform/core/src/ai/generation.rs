@@ -247,6 +247,12 @@ pub enum Outcome {
     Preview { sections: Vec<Value> },
 }
 
+/// What a run wrote, before it is stored.
+enum Written {
+    Portfolio { owner: UserId, theme: Theme, sections: Vec<Section> },
+    Preview(Vec<Value>),
+}
+
 /// The worker's run of a generation job. Any failure is final: the provider's own retries
 /// already happened, and running again would spend the quota twice.
 pub async fn run(pool: &PgPool, provider: Option<&Provider>, id: Uuid) -> Result<()> {
@@ -261,7 +267,7 @@ pub async fn run(pool: &PgPool, provider: Option<&Provider>, id: Uuid) -> Result
     let Some(row) = row else { return Ok(()) };
     let workspace = WorkspaceId(row.workspace_id);
     let owner = row.created_by.map(UserId);
-    let outcome = async {
+    let written = async {
         let input: Input = serde_json::from_value(row.input)
             .map_err(|error| anyhow::anyhow!("the generation's input does not read: {error}"))?;
         let provider =
@@ -269,20 +275,45 @@ pub async fn run(pool: &PgPool, provider: Option<&Provider>, id: Uuid) -> Result
         let sections = write(provider, pool, workspace, &input).await?;
         sqlx::query!("UPDATE jobs SET progress = 80 WHERE id = $1", id).execute(pool).await?;
         match input.portfolio_id {
-            Some(_) => Ok(Outcome::Preview {
-                sections: sections.iter().map(|section| serde_json::to_value(section).unwrap_or_default()).collect(),
-            }),
+            Some(_) => Ok(Written::Preview(
+                sections.iter().map(|section| serde_json::to_value(section).unwrap_or_default()).collect(),
+            )),
             None => {
                 let owner = owner.ok_or_else(|| anyhow::anyhow!("the person who asked no longer exists"))?;
                 let theme = Theme::parse(&input.template).unwrap_or(Theme::Modern);
-                let portfolio =
-                    portfolios::create_from_sections(pool, workspace, owner, theme, sections, "My portfolio").await?;
-                Ok::<_, Error>(Outcome::Portfolio { portfolio_id: portfolio.id.0 })
+                Ok::<_, Error>(Written::Portfolio { owner, theme, sections })
             }
         }
     }
     .await;
+    // A new portfolio is created in the transaction that records the job done: a run repeated
+    // after a failure cannot leave two.
     let mut transaction = pool.begin().await?;
+    let outcome = match written {
+        Ok(Written::Preview(sections)) => Ok(Outcome::Preview { sections }),
+        Ok(Written::Portfolio { owner, theme, sections }) => {
+            let created = portfolios::create_from_sections(
+                pool,
+                &mut transaction,
+                workspace,
+                owner,
+                theme,
+                sections,
+                "My portfolio",
+            )
+            .await;
+            match created {
+                Ok(portfolio) => Ok(Outcome::Portfolio { portfolio_id: portfolio.0 }),
+                Err(error) => {
+                    // A failed statement ends the transaction; the failure is recorded in another.
+                    transaction.rollback().await?;
+                    transaction = pool.begin().await?;
+                    Err(error)
+                }
+            }
+        }
+        Err(error) => Err(error),
+    };
     let (kind, title, body) = match &outcome {
         Ok(result) => {
             let portfolio = match result {

@@ -410,7 +410,8 @@ pub async fn apply(pool: &PgPool, id: Uuid, actor: UserId, chosen: Option<&[Stri
     let portfolio = match row.portfolio_id {
         None => {
             let theme = Theme::parse(row.template.as_deref().unwrap_or("modern")).unwrap_or(Theme::Modern);
-            portfolios::create_from_sections(pool, workspace, actor, theme, sections, "Imported portfolio").await?.id
+            portfolios::create_from_sections(pool, &mut lock, workspace, actor, theme, sections, "Imported portfolio")
+                .await?
         }
         Some(portfolio) => {
             let id = PortfolioId(portfolio);

@@ -138,6 +138,21 @@ pub async fn create(
     actor: UserId,
     request: NewPortfolio<'_>,
 ) -> Result<Portfolio> {
+    let mut transaction = pool.begin().await?;
+    let id = create_in(pool, &mut transaction, workspace, actor, request).await?;
+    transaction.commit().await?;
+    get(pool, id, actor).await
+}
+
+/// `create` within the caller's transaction, for a portfolio that must exist exactly when the
+/// caller's own writes do (a job recorded done with it).
+async fn create_in(
+    pool: &PgPool,
+    transaction: &mut PgConnection,
+    workspace: WorkspaceId,
+    actor: UserId,
+    request: NewPortfolio<'_>,
+) -> Result<PortfolioId> {
     let title = title("title", request.title)?;
     let description = description("description", request.description.unwrap_or(""))?;
     let slug = request.slug.map(|slug| Slug::parse("slug", slug)).transpose()?;
@@ -154,29 +169,29 @@ pub async fn create(
             (saved.document, request.template.unwrap_or(saved.template))
         }
     };
-    let mut transaction = pool.begin().await?;
     let slug = match slug {
         Some(slug) => slug.0,
-        None => db::free_slug(&mut transaction, workspace, &Slug::derive_from(&title)).await?,
+        None => db::free_slug(&mut *transaction, workspace, &Slug::derive_from(&title)).await?,
     };
     let id = PortfolioId(Uuid::new_v4());
     let fields = db::NewRow { title: &title, description: &description, slug: &slug, template, document: &document };
-    db::insert(&mut transaction, id, workspace, actor, fields).await?;
-    versions::append(&mut transaction, id, actor, "created").await?;
-    transaction.commit().await?;
-    get(pool, id, actor).await
+    db::insert(&mut *transaction, id, workspace, actor, fields).await?;
+    versions::append(&mut *transaction, id, actor, "created").await?;
+    Ok(id)
 }
 
 /// A new portfolio holding `sections` in `theme`'s style, titled by its header's name (a
-/// generated or imported draft).
+/// generated or imported draft), created within the caller's transaction: the job that makes
+/// it commits with it, so a job run again cannot make a second one.
 pub async fn create_from_sections(
     pool: &PgPool,
+    transaction: &mut PgConnection,
     workspace: WorkspaceId,
     actor: UserId,
     theme: Theme,
     sections: Vec<document::Section>,
     untitled: &str,
-) -> Result<Portfolio> {
+) -> Result<PortfolioId> {
     let title = sections
         .iter()
         .find_map(|section| match section {
@@ -193,7 +208,7 @@ pub async fn create_from_sections(
         template: Some(theme),
         origin: Origin::Document(document),
     };
-    create(pool, workspace, actor, new).await
+    create_in(pool, transaction, workspace, actor, new).await
 }
 
 /// Whether `id` is a live portfolio of `workspace` (no role checked: the caller has done that).
