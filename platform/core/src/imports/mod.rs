@@ -425,6 +425,8 @@ pub async fn apply(pool: &PgPool, id: Uuid, actor: UserId, chosen: Option<&[Stri
                     (_, section) => document.sections.push(section),
                 }
             }
+            // Merged in code, the document meets the rules a client's document is parsed by.
+            crate::document::check(&document).map_err(Error::InvalidDocument)?;
             portfolios::save_document(pool, id, actor, revision, &document, Some("import")).await?;
             id
         }

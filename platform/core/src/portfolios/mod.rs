@@ -360,7 +360,6 @@ pub async fn save_document(
     document: &Document,
     editor: Option<&str>,
 ) -> Result<i64> {
-    document::check(document).map_err(Error::InvalidDocument)?;
     let mut transaction = pool.begin().await?;
     load_live(&mut transaction, id, actor, Role::Editor).await?;
     let revision = match db::compare_and_set_document(&mut transaction, id, base_revision, document).await? {
